@@ -1,0 +1,37 @@
+# the two commands: `make run` and `make test` (see README.md)
+.PHONY: run test deps build build-linux build-clang build-mingw test-linux test-mingw clean
+
+JOBS ?= 2
+
+deps:
+	@scripts/install-deps
+
+build-linux: deps
+	@cmake --preset linux >/dev/null
+	@cmake --build --preset linux -j $(JOBS)
+
+build-clang: deps
+	@cmake --preset clang >/dev/null
+	@cmake --build --preset clang -j $(JOBS)
+
+build-mingw: deps
+	@cmake --preset mingw >/dev/null
+	@cmake --build --preset mingw -j $(JOBS)
+
+build: build-linux build-mingw
+
+# runs the collector in the foreground on the embedded default configuration:
+# mailslot `logger`, logs/slotlog.log under this folder, console at info
+run: build-linux
+	build/linux/bin/slotlogd serve
+
+test-linux: build-linux
+	ctest --preset linux -j $(JOBS)
+
+test-mingw: build-mingw
+	ctest --preset mingw
+
+test: build-linux build-clang build-mingw test-linux test-mingw
+
+clean:
+	rm -rf build

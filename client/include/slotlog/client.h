@@ -1,0 +1,136 @@
+#pragma once
+
+// the slotlog client library: slot names and both ends of a mailslot, with an
+// api that mirrors winsys's ipc.Mailslot (put; get with block and timeout;
+// iteration; name normalisation). on windows a slot is a real mailslot; on
+// posix it is a unix datagram socket at RUNTIME/<name in lower case>.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace slotlog {
+
+// a slot name: logger, \\.\mailslot\logger, \\*\mailslot\logger,
+// \\DOMAIN\mailslot\logger or \\HOST\mailslot\logger (case-insensitive)
+struct slot_name {
+    enum class scope { local, broadcast, domain_or_host };
+    scope where = scope::local;
+    std::string server;                  // "." for local, "*" for broadcast, else the domain or host
+    std::string name;                    // lower case, may contain '\' for sub-folders ("a\b")
+
+    // "\\.\mailslot\logger", "\\*\mailslot\logger", "\\HOST\mailslot\logger"
+    std::string canonical() const;
+    // the local reader's name, "\\.\mailslot\logger"
+    std::string local_path() const;
+};
+
+// throws std::invalid_argument with a message that says what is wrong
+slot_name parse_slot_name(std::string_view text);
+
+// posix: $SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
+// $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>
+std::filesystem::path runtime_dir();
+// posix: runtime_dir() / name, sub-folders mapped to '.' ("a\b" -> "a.b")
+std::filesystem::path slot_socket_path(const slot_name& slot);
+
+class mailslot_error : public std::runtime_error {
+public:
+    mailslot_error(const std::string& what, int code = 0) : std::runtime_error(what), code_(code) {}
+    int code() const noexcept { return code_; }  // errno or GetLastError(), 0 if none
+private:
+    int code_;
+};
+
+// get() found no message (non-blocking, or the timeout passed)
+class mailslot_empty : public mailslot_error {
+public:
+    mailslot_empty() : mailslot_error("no message in the mailslot") {}
+};
+
+#ifdef _WIN32
+using native_handle_type = void*;       // HANDLE
+#else
+using native_handle_type = int;         // file descriptor
+#endif
+
+class mailslot_writer {
+public:
+    explicit mailslot_writer(std::string_view name);
+    ~mailslot_writer();
+    mailslot_writer(const mailslot_writer&) = delete;
+    mailslot_writer& operator=(const mailslot_writer&) = delete;
+
+    // sends one message; throws mailslot_error (no reader on a local slot,
+    // message too large, ...). fire and forget: no reply is awaited
+    void put(std::string_view message);
+    const slot_name& slot() const noexcept { return slot_; }
+
+private:
+    slot_name slot_;
+    native_handle_type handle_;
+};
+
+class mailslot_reader {
+public:
+    static constexpr std::chrono::milliseconds forever{-1};
+
+    // creates the slot. posix: a stale socket left by a crashed reader is
+    // replaced; a live reader already on the slot throws mailslot_error.
+    // max_message_size 0 means any size.
+    explicit mailslot_reader(std::string_view name, std::size_t max_message_size = 0);
+    ~mailslot_reader();
+    mailslot_reader(const mailslot_reader&) = delete;
+    mailslot_reader& operator=(const mailslot_reader&) = delete;
+
+    // the next message. block=false or a timeout: throws mailslot_empty when
+    // none arrives in time
+    std::string get(bool block = true, std::chrono::milliseconds timeout = forever);
+    // non-blocking: false if no message is waiting
+    bool try_get(std::string& message);
+
+    const slot_name& slot() const noexcept { return slot_; }
+    native_handle_type native_handle() const noexcept { return handle_; }
+
+    // iteration blocks for each message, like winsys: for (auto& m : reader)
+    class iterator {
+    public:
+        using value_type = std::string;
+        using difference_type = std::ptrdiff_t;
+        iterator() = default;
+        explicit iterator(mailslot_reader* r) : reader_(r) { ++*this; }
+        const std::string& operator*() const { return current_; }
+        iterator& operator++() { current_ = reader_->get(); return *this; }
+        void operator++(int) { ++*this; }
+        bool operator==(const iterator& o) const { return reader_ == o.reader_; }
+    private:
+        mailslot_reader* reader_ = nullptr;
+        std::string current_;
+    };
+    iterator begin() { return iterator(this); }
+    iterator end() { return iterator(); }
+
+private:
+    slot_name slot_;
+    std::size_t max_message_size_;
+    native_handle_type handle_;
+    std::filesystem::path path_;         // posix: the socket file, removed on close
+};
+
+// what `slotlog send` and applications send: a json entry stamped with host,
+// pid and a per-process sequence number, so collectors can tell repeats
+struct message_fields {
+    std::string_view level;              // empty: not sent (collector uses info)
+    std::string_view app;                // empty: not sent
+};
+std::string make_json_message(std::string_view msg, const message_fields& fields);
+
+// this machine's host name, "" if unknown
+std::string local_host_name();
+
+} // namespace slotlog

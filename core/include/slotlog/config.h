@@ -1,0 +1,83 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <slotlog/format.h>
+#include <slotlog/level.h>
+
+namespace slotlog {
+
+struct input_config {
+    std::string type;                    // "mailslot" | "udp"
+    std::string name;                    // mailslot: slot name as written ("logger")
+    std::string bind;                    // udp: "host:port"
+    std::uint64_t recv_buffer = 8u << 20;        // udp: socket receive buffer, bytes
+    std::uint64_t max_message_size = 64u << 10;  // largest message read whole, bytes
+
+    // what identifies the input's endpoint: two inputs with the same key clash,
+    // and a reload keeps an input whose key is unchanged
+    std::string key() const;
+};
+
+struct output_config {
+    std::string type;                    // "file" | "console" | "syslog" | "eventlog"
+    level min_level = level::trace;
+    line_format format = line_format::text;       // file, console
+    std::filesystem::path path;          // file: absolute after loading
+    std::uint64_t max_size = 10u << 20;  // file
+    std::uint32_t max_files = 10;        // file: total number of files kept, current included
+    std::string source = "slotlog";      // eventlog
+    std::string ident = "slotlog";       // syslog
+    std::string facility = "user";       // syslog
+};
+
+struct control_config {
+    std::filesystem::path key_file;      // empty: no key, control plane off
+    bool allow_plain_stop = false;
+};
+
+struct config {
+    std::vector<input_config> inputs;
+    std::vector<output_config> outputs;
+    control_config control;
+    std::uint64_t queue_max_entries = 65536;  // bound of the queue between readers and outputs
+    std::string origin;                       // file path, or "<embedded default>"
+};
+
+// one problem found in a configuration, e.g. {file, "outputs[1].max_size", "..."}
+struct config_problem {
+    std::string file;
+    std::string path;                    // json path, empty for the whole document
+    std::string message;
+    std::string to_string() const;       // "file: outputs[1].max_size: message"
+};
+
+class config_error : public std::runtime_error {
+public:
+    explicit config_error(std::vector<config_problem> problems);
+    const std::vector<config_problem>& problems() const noexcept { return problems_; }
+private:
+    std::vector<config_problem> problems_;
+};
+
+// where the embedded default is used: `serve` on a console or `service` under the scm
+enum class run_mode { serve, service };
+
+// the embedded default; relative paths resolve against base_dir
+config default_config(run_mode mode, const std::filesystem::path& base_dir);
+
+// parses and validates; relative paths resolve against the file's folder.
+// throws config_error listing every problem found (never just the first)
+config load_config_file(const std::filesystem::path& file);
+config parse_config(std::string_view json_text, const std::string& origin,
+                    const std::filesystem::path& base_dir);
+
+// "10MiB", "512 KiB", "1GB", 4096 -> bytes; nullopt if not a size
+std::optional<std::uint64_t> parse_size(std::string_view text) noexcept;
+
+} // namespace slotlog

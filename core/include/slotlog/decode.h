@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <slotlog/entry.h>
+
+namespace slotlog {
+
+enum class message_format { json, syslog, marshal, text };
+
+// the transport's view of where a message came from
+struct origin {
+    std::string_view slot;            // input name, copied into entry::slot
+    std::string_view peer_host;       // sender's host where the transport knows it, else empty
+    clock::time_point received{};     // the entry's time unless the message has its own
+};
+
+// decodes one message into one entry, detecting the format per message in
+// this order: json object with "msg", syslog "<PRI>", python marshal of
+// str/bytes, else plain text at info. never throws, never fails: anything
+// that is not a well-formed json/syslog/marshal message is plain text.
+entry decode(std::string_view payload, const origin& from);
+
+// the format decode() would pick, for tests and counters
+message_format detect_format(std::string_view payload);
+
+// the individual decoders: nullopt if the payload is not of that format
+std::optional<entry> decode_json(std::string_view payload, const origin& from);
+std::optional<entry> decode_syslog(std::string_view payload, const origin& from);
+entry decode_text(std::string_view payload, const origin& from);
+
+// python marshal of a str or bytes (python 2 and 3 type codes, ref flag);
+// the doubly marshalled form is unwrapped. returns the raw (unsanitised) text
+// or nullopt if the payload is not exactly one marshalled str/bytes.
+std::optional<std::string> unmarshal_string(std::string_view payload);
+
+} // namespace slotlog
