@@ -1,1 +1,247 @@
-// stub, to be written
+#include <slotlog/pipeline.h>
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <spdlog/details/log_msg.h>
+#include <spdlog/details/os.h>
+
+#include <slotlog/client.h>
+#include <slotlog/decode.h>
+#include <slotlog/format.h>
+
+namespace slotlog {
+
+namespace {
+
+constexpr auto writer_wait = std::chrono::milliseconds(250);
+constexpr auto flush_interval = std::chrono::seconds(1);
+constexpr auto drop_report_interval = std::chrono::seconds(60);
+
+// a stop sentinel may carry the end of line or nul a c client adds
+std::string_view trim_message_end(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == '\0')) s.remove_suffix(1);
+    return s;
+}
+
+} // namespace
+
+pipeline::pipeline(config cfg, pipeline_options options)
+    : cfg_(std::move(cfg)), options_(std::move(options)), queue_(cfg_.queue_max_entries),
+      allow_plain_stop_(options_.allow_plain_stop || cfg_.control.allow_plain_stop),
+      host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())) {
+    outputs_ = open_outputs_(cfg_);
+}
+
+pipeline::~pipeline() { stop(); }
+
+std::shared_ptr<pipeline::output_set> pipeline::open_outputs_(const config& cfg) {
+    auto outputs = std::make_shared<output_set>();
+    // sinks report from the writer thread: through the queue, never re-entering a sink
+    problem_reporter reporter = [this](level lvl, const std::string& msg) { report(lvl, msg); };
+    for (const auto& o : cfg.outputs) outputs->push_back(make_output(o, reporter));
+    return outputs;
+}
+
+void pipeline::start() {
+    writer_ = std::thread([this] { run_writer_(); });
+    running_ = true;
+    try {
+        // open every endpoint before reading from any: a failure starts nothing
+        for (const auto& in : cfg_.inputs) inputs_.emplace(in.key(), make_input(in));
+    } catch (...) {
+        inputs_.clear();
+        stop();
+        throw;
+    }
+    for (auto& [key, in] : inputs_) in->start(*this);
+}
+
+void pipeline::reload(config cfg) {
+    auto outputs = open_outputs_(cfg);
+    std::map<std::string, std::unique_ptr<input>> added;
+    for (const auto& in : cfg.inputs) {
+        if (!inputs_.count(in.key()) && !added.count(in.key())) added.emplace(in.key(), make_input(in));
+    }
+    // nothing failed: commit
+    queue_.set_capacity(cfg.queue_max_entries);
+    allow_plain_stop_ = options_.allow_plain_stop || cfg.control.allow_plain_stop;
+    {
+        std::lock_guard lock(outputs_mutex_);
+        pending_outputs_ = std::move(outputs);
+    }
+    for (auto& [key, in] : added) in->start(*this);
+    for (auto it = inputs_.begin(); it != inputs_.end();) {
+        const bool kept = std::any_of(cfg.inputs.begin(), cfg.inputs.end(),
+                                      [&](const input_config& c) { return c.key() == it->first; });
+        if (kept) {
+            ++it;
+        } else {
+            it->second->stop();
+            it = inputs_.erase(it);
+        }
+    }
+    inputs_.merge(added);
+    cfg_ = std::move(cfg);
+}
+
+void pipeline::stop() noexcept {
+    if (!running_) return;
+    running_ = false;
+    for (auto& [key, in] : inputs_) in->stop();
+    report(level::notice, fmt::format("slotlogd stopping: {} messages received, {} entries written, {} dropped",
+                                      counters_.received.load(), counters_.written.load(),
+                                      counters_.queue_drops.load()));
+    queue_.close();
+    if (writer_.joinable()) writer_.join();
+    inputs_.clear();
+}
+
+void pipeline::on_message(std::string_view payload, const origin& from) noexcept {
+    counters_.received.fetch_add(1, std::memory_order_relaxed);
+    try {
+        if (is_plain_stop_(payload)) {
+            if (allow_plain_stop_) {
+                report(level::notice, fmt::format("stop requested by a plain STOP message on slot {}", from.slot));
+                if (options_.on_stop_request) options_.on_stop_request();
+            } else {
+                report(level::warning,
+                       fmt::format("plain STOP message on slot {} ignored: plain STOP is not allowed "
+                                   "(control.allow_plain_stop is false and --allow-plain-stop was not given)",
+                                   from.slot));
+            }
+            return;
+        }
+        if (!queue_.try_push(decode(payload, from))) {
+            counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
+        }
+    } catch (...) {
+        // out of memory: this message is lost and counted, the reader goes on
+        counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+bool pipeline::is_plain_stop_(std::string_view payload) const {
+    if (payload.size() > 64) return false;
+    if (trim_message_end(payload) == "STOP") return true;
+    const auto text = unmarshal_string(payload);
+    return text && trim_message_end(*text) == "STOP";
+}
+
+entry pipeline::self_entry_(level lvl, const std::string& msg) const {
+    entry e;
+    e.time = clock::now();
+    e.lvl = lvl;
+    e.host = host_;
+    e.app = "slotlogd";
+    e.pid = pid_;
+    e.slot = "slotlogd";
+    e.msg = sanitise(msg);
+    return e;
+}
+
+void pipeline::report(level lvl, const std::string& msg) noexcept {
+    try {
+        if (!queue_.try_push(self_entry_(lvl, msg))) {
+            counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
+        }
+    } catch (...) {
+        counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
+    }
+}
+
+void pipeline::run_writer_() noexcept {
+    std::vector<entry> batch;
+    auto last_flush = std::chrono::steady_clock::now();
+    bool dirty = false;
+    for (;;) {
+        const bool open = queue_.pop_batch(batch, writer_wait);
+        {
+            std::lock_guard lock(outputs_mutex_);
+            if (pending_outputs_) {
+                flush_(*outputs_);
+                outputs_ = std::move(pending_outputs_);
+            }
+        }
+        for (const auto& e : batch) write_(e, *outputs_);
+        dirty = dirty || !batch.empty();
+        batch.clear();
+        report_drops_(*outputs_, false);
+
+        // flush when idle, and at least once a second under load
+        const auto now = std::chrono::steady_clock::now();
+        if (dirty && (queue_.size() == 0 || now - last_flush >= flush_interval)) {
+            flush_(*outputs_);
+            last_flush = now;
+            dirty = false;
+        }
+        if (!open) break;
+    }
+    report_drops_(*outputs_, true);
+    flush_(*outputs_);
+}
+
+void pipeline::write_(const entry& e, output_set& outputs) noexcept {
+    // each format at most once per entry, whatever the number of outputs
+    std::string text, json;
+    for (auto& o : outputs) {
+        if (e.lvl < o.cfg.min_level) continue;
+        std::string_view line;
+        if (o.cfg.format == line_format::json && !o.drop_timestamp) {
+            if (json.empty()) format_json(json, e);
+            line = json;
+        } else {
+            if (text.empty()) format_text(text, e);
+            line = text;
+            if (o.drop_timestamp) line = line.substr(line.find(' ') + 1);
+        }
+        try {
+            const spdlog::details::log_msg msg(e.time, spdlog::source_loc{}, spdlog::string_view_t{},
+                                               to_spdlog(e.lvl), spdlog::string_view_t(line.data(), line.size()));
+            o.sink->log(msg);
+            if (o.failures > 0) {
+                report(level::notice, fmt::format("{} works again after {} failed write(s)", o.describe, o.failures));
+                o.failures = 0;
+            }
+        } catch (const std::exception& ex) {
+            counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
+            if (o.failures++ == 0) report(level::error, fmt::format("cannot write to {}: {}", o.describe, ex.what()));
+        } catch (...) {
+            counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
+            ++o.failures;
+        }
+    }
+    counters_.written.fetch_add(1, std::memory_order_relaxed);
+}
+
+void pipeline::flush_(output_set& outputs) noexcept {
+    for (auto& o : outputs) {
+        try {
+            o.sink->flush();
+        } catch (...) {
+            counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+}
+
+void pipeline::report_drops_(output_set& outputs, bool final) noexcept {
+    const auto dropped = counters_.queue_drops.load(std::memory_order_relaxed);
+    if (dropped == reported_drops_) return;
+    // the first drops at once, then at most once a minute while they go on
+    const auto now = std::chrono::steady_clock::now();
+    if (!final && last_drop_report_ && now - *last_drop_report_ < drop_report_interval) return;
+    try {
+        // written directly: the queue is what overflowed
+        write_(self_entry_(level::warning,
+                           fmt::format("{} entries dropped because the queue was full ({} in total)",
+                                       dropped - reported_drops_, dropped)),
+               outputs);
+    } catch (...) {
+    }
+    reported_drops_ = dropped;
+    last_drop_report_ = now;
+}
+
+} // namespace slotlog

@@ -1,1 +1,82 @@
-// stub, to be written
+// the posix mailslot: a unix datagram socket at RUNTIME/<slot>, read through
+// the client library's mailslot_reader (which handles stale sockets and a live
+// reader already on the slot)
+
+#include <poll.h>
+
+#include <cerrno>
+#include <thread>
+
+#include <slotlog/client.h>
+
+#include "inputs.h"
+#include "posix/wake_pipe.h"
+
+namespace slotlog {
+
+namespace {
+
+// after a stop, what the socket already holds is still delivered, up to this many
+constexpr int max_drain_after_stop = 1 << 20;
+
+class mailslot_input final : public input {
+public:
+    explicit mailslot_input(const input_config& cfg)
+        : reader_(cfg.name, static_cast<std::size_t>(cfg.max_message_size)),
+          slot_(reader_.slot().name), name_("mailslot:" + reader_.slot().name) {}
+
+    ~mailslot_input() override { stop(); }
+
+    void start(message_handler& handler) override {
+        thread_ = std::thread([this, &handler] { run_(handler); });
+    }
+
+    void stop() noexcept override {
+        wake_.notify();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    const std::string& name() const noexcept override { return name_; }
+
+private:
+    void run_(message_handler& handler) noexcept {
+        std::string message;
+        pollfd fds[2] = {{reader_.native_handle(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+        for (;;) {
+            if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+            const bool stopping = fds[1].revents != 0;
+            drain_(handler, message, stopping ? max_drain_after_stop : -1);
+            if (stopping) break;
+        }
+    }
+
+    // every message queued on the socket, one wake-up
+    void drain_(message_handler& handler, std::string& message, int limit) noexcept {
+        origin from{slot_, {}, {}};
+        for (int n = 0; limit < 0 || n < limit; ++n) {
+            try {
+                if (!reader_.try_get(message)) return;
+            } catch (...) {
+                // a failed read loses nothing queued; pause so a lasting error cannot spin
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                return;
+            }
+            from.received = clock::now();
+            handler.on_message(message, from);
+        }
+    }
+
+    mailslot_reader reader_;
+    std::string slot_;
+    std::string name_;
+    wake_pipe wake_;
+    std::thread thread_;
+};
+
+} // namespace
+
+std::unique_ptr<input> make_mailslot_input(const input_config& cfg) {
+    return std::make_unique<mailslot_input>(cfg);
+}
+
+} // namespace slotlog

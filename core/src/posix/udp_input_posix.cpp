@@ -1,1 +1,143 @@
-// stub, to be written
+// udp input: one datagram is one message. a large receive buffer absorbs
+// bursts; recvmmsg reads a batch of datagrams per wake-up
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "inputs.h"
+#include "posix/wake_pipe.h"
+
+namespace slotlog {
+
+namespace {
+
+constexpr unsigned batch_size = 64;
+constexpr std::size_t max_udp_payload = 65535;
+constexpr int max_drain_after_stop = 1 << 20;
+
+class udp_input final : public input {
+public:
+    explicit udp_input(const input_config& cfg)
+        : slot_("udp:" + cfg.bind), name_(cfg.key()),
+          buffer_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
+                           ? max_udp_payload
+                           : static_cast<std::size_t>(cfg.max_message_size)) {
+        const auto [host, port] = split_host_port(cfg.bind);
+        addrinfo hints{};
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_DGRAM;
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+        addrinfo* found = nullptr;
+        const int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &found);
+        if (rc != 0) throw std::runtime_error(fmt::format("cannot listen on udp {}: {}", cfg.bind, ::gai_strerror(rc)));
+        std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
+
+        fd_ = ::socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, found->ai_protocol);
+        if (fd_ < 0) throw error_("socket", cfg.bind);
+        // as root the buffer may exceed net.core.rmem_max; otherwise the kernel caps it
+        const int wanted = static_cast<int>(std::min<std::uint64_t>(cfg.recv_buffer, 1u << 30));
+        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &wanted, sizeof wanted) != 0) {
+            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &wanted, sizeof wanted);
+        }
+        if (::bind(fd_, found->ai_addr, found->ai_addrlen) != 0) {
+            const auto e = error_("cannot listen on udp", cfg.bind);
+            ::close(fd_);
+            throw e;
+        }
+        // one buffer per datagram of a batch, left untouched until the kernel fills it
+        buffers_.reset(new char[buffer_size_ * batch_size]);
+    }
+
+    ~udp_input() override {
+        stop();
+        ::close(fd_);
+    }
+
+    void start(message_handler& handler) override {
+        thread_ = std::thread([this, &handler] { run_(handler); });
+    }
+
+    void stop() noexcept override {
+        wake_.notify();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    const std::string& name() const noexcept override { return name_; }
+
+private:
+    static std::runtime_error error_(const char* what, const std::string& bind) {
+        return std::runtime_error(fmt::format("{} {}: {}", what, bind, std::strerror(errno)));
+    }
+
+    void run_(message_handler& handler) noexcept {
+        pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+        for (;;) {
+            if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
+            const bool stopping = fds[1].revents != 0;
+            drain_(handler, stopping ? max_drain_after_stop : -1);
+            if (stopping) break;
+        }
+    }
+
+    void drain_(message_handler& handler, int limit) noexcept {
+        std::array<mmsghdr, batch_size> msgs{};
+        std::array<iovec, batch_size> iovs{};
+        std::array<sockaddr_storage, batch_size> peers{};
+        char peer_text[INET6_ADDRSTRLEN];
+        for (int total = 0; limit < 0 || total < limit;) {
+            for (unsigned i = 0; i < batch_size; ++i) {
+                iovs[i] = {buffers_.get() + i * buffer_size_, buffer_size_};
+                msgs[i].msg_hdr = {};
+                msgs[i].msg_hdr.msg_iov = &iovs[i];
+                msgs[i].msg_hdr.msg_iovlen = 1;
+                msgs[i].msg_hdr.msg_name = &peers[i];
+                msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            }
+            const int n = ::recvmmsg(fd_, msgs.data(), batch_size, MSG_DONTWAIT, nullptr);
+            if (n <= 0) return;
+            const auto now = clock::now();
+            for (int i = 0; i < n; ++i) {
+                origin from{slot_, peer_name_(peers[i], peer_text), now};
+                handler.on_message(std::string_view(buffers_.get() + i * buffer_size_, msgs[i].msg_len), from);
+            }
+            total += n;
+        }
+    }
+
+    static std::string_view peer_name_(const sockaddr_storage& peer, char (&text)[INET6_ADDRSTRLEN]) noexcept {
+        const void* addr = nullptr;
+        if (peer.ss_family == AF_INET) addr = &reinterpret_cast<const sockaddr_in&>(peer).sin_addr;
+        else if (peer.ss_family == AF_INET6) addr = &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr;
+        if (!addr || !::inet_ntop(peer.ss_family, addr, text, sizeof text)) return {};
+        return text;
+    }
+
+    std::string slot_;
+    std::string name_;
+    std::size_t buffer_size_;
+    int fd_ = -1;
+    std::unique_ptr<char[]> buffers_;
+    wake_pipe wake_;
+    std::thread thread_;
+};
+
+} // namespace
+
+std::unique_ptr<input> make_udp_input(const input_config& cfg) {
+    return std::make_unique<udp_input>(cfg);
+}
+
+} // namespace slotlog

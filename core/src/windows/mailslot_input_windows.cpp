@@ -1,1 +1,138 @@
-// stub, to be written
+// the windows mailslot: CreateMailslotW, read with overlapped ReadFile while
+// waiting on the read and a stop event together (no polling)
+
+#include <windows.h>
+
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <slotlog/client.h>
+
+#include "inputs.h"
+#include "windows/win_util.h"
+
+namespace slotlog {
+
+namespace {
+
+constexpr DWORD initial_buffer = 64 * 1024;
+constexpr int max_drain_after_stop = 1 << 20;
+
+class mailslot_input final : public input {
+public:
+    explicit mailslot_input(const input_config& cfg)
+        : slot_(parse_slot_name(cfg.name)), name_("mailslot:" + slot_.name),
+          buffer_(cfg.max_message_size ? static_cast<std::size_t>(cfg.max_message_size) : initial_buffer) {
+        const auto path = widen(slot_.local_path());
+        mailslot_.reset(::CreateMailslotW(path.c_str(), static_cast<DWORD>(cfg.max_message_size),
+                                          MAILSLOT_WAIT_FOREVER, nullptr));
+        if (!mailslot_.valid()) {
+            const DWORD err = ::GetLastError();
+            if (err == ERROR_ALREADY_EXISTS) {
+                throw std::runtime_error(fmt::format("slot '{}' is already being read by another process ({})",
+                                                     slot_.name, slot_.local_path()));
+            }
+            throw std::runtime_error(fmt::format("cannot create mailslot {}: {}", slot_.local_path(), error_text(err)));
+        }
+        read_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        stop_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+    }
+
+    ~mailslot_input() override { stop(); }
+
+    void start(message_handler& handler) override {
+        thread_ = std::thread([this, &handler] { run_(handler); });
+    }
+
+    void stop() noexcept override {
+        ::SetEvent(stop_event_.get());
+        if (thread_.joinable()) thread_.join();
+    }
+
+    const std::string& name() const noexcept override { return name_; }
+
+private:
+    void run_(message_handler& handler) noexcept {
+        origin from{slot_.name, {}, {}};
+        for (;;) {
+            OVERLAPPED ov{};
+            ov.hEvent = read_event_.get();
+            ::ResetEvent(read_event_.get());
+            DWORD got = 0;
+            BOOL ok = ::ReadFile(mailslot_.get(), buffer_.data(), static_cast<DWORD>(buffer_.size()), &got, &ov);
+            DWORD err = ok ? 0 : ::GetLastError();
+            if (!ok && err == ERROR_IO_PENDING) {
+                const HANDLE events[2] = {read_event_.get(), stop_event_.get()};
+                const DWORD which = ::WaitForMultipleObjects(2, events, FALSE, INFINITE);
+                if (which != WAIT_OBJECT_0) {
+                    ::CancelIo(mailslot_.get());
+                    // the read may have completed while it was being cancelled
+                    if (::GetOverlappedResult(mailslot_.get(), &ov, &got, TRUE)) deliver_(handler, from, got);
+                    drain_(handler, from);
+                    return;
+                }
+                ok = ::GetOverlappedResult(mailslot_.get(), &ov, &got, FALSE);
+                err = ok ? 0 : ::GetLastError();
+            }
+            if (ok) {
+                deliver_(handler, from, got);
+            } else if (err == ERROR_INSUFFICIENT_BUFFER) {
+                grow_();  // the message waits whole for a buffer that fits it
+            } else if (::WaitForSingleObject(stop_event_.get(), 10) == WAIT_OBJECT_0) {
+                drain_(handler, from);
+                return;
+            }
+        }
+    }
+
+    void deliver_(message_handler& handler, origin& from, DWORD size) noexcept {
+        from.received = clock::now();
+        handler.on_message(std::string_view(buffer_.data(), size), from);
+    }
+
+    void grow_() {
+        DWORD next = MAILSLOT_NO_MESSAGE;
+        if (::GetMailslotInfo(mailslot_.get(), nullptr, &next, nullptr, nullptr) && next != MAILSLOT_NO_MESSAGE &&
+            next > buffer_.size()) {
+            buffer_.resize(next);
+        } else {
+            buffer_.resize(buffer_.size() * 2);
+        }
+    }
+
+    // what the mailslot still holds after a stop
+    void drain_(message_handler& handler, origin& from) noexcept {
+        for (int n = 0; n < max_drain_after_stop; ++n) {
+            DWORD next = MAILSLOT_NO_MESSAGE, count = 0;
+            if (!::GetMailslotInfo(mailslot_.get(), nullptr, &next, &count, nullptr) || next == MAILSLOT_NO_MESSAGE)
+                return;
+            if (next > buffer_.size()) buffer_.resize(next);
+            OVERLAPPED ov{};
+            ov.hEvent = read_event_.get();
+            ::ResetEvent(read_event_.get());
+            DWORD got = 0;
+            BOOL ok = ::ReadFile(mailslot_.get(), buffer_.data(), static_cast<DWORD>(buffer_.size()), &got, &ov);
+            if (!ok && ::GetLastError() == ERROR_IO_PENDING) ok = ::GetOverlappedResult(mailslot_.get(), &ov, &got, TRUE);
+            if (!ok) return;
+            deliver_(handler, from, got);
+        }
+    }
+
+    slot_name slot_;
+    std::string name_;
+    std::vector<char> buffer_;
+    win_handle mailslot_;
+    win_handle read_event_;
+    win_handle stop_event_;
+    std::thread thread_;
+};
+
+} // namespace
+
+std::unique_ptr<input> make_mailslot_input(const input_config& cfg) {
+    return std::make_unique<mailslot_input>(cfg);
+}
+
+} // namespace slotlog

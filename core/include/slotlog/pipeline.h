@@ -1,0 +1,96 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <slotlog/config.h>
+#include <slotlog/entry.h>
+#include <slotlog/input.h>
+#include <slotlog/outputs.h>
+#include <slotlog/queue.h>
+
+namespace slotlog {
+
+struct pipeline_counters {
+    std::atomic<std::uint64_t> received{0};      // messages read from every input
+    std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
+    std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
+    std::atomic<std::uint64_t> output_errors{0}; // writes an output failed
+};
+
+struct pipeline_options {
+    bool allow_plain_stop = false;        // --allow-plain-stop
+    std::function<void()> on_stop_request; // an accepted STOP asks the host to stop
+};
+
+// the data flow of the collector: inputs (transport) -> decode -> entry ->
+// bounded queue -> writer thread (route by min_level) -> outputs (sinks).
+// readers decode on their own threads and never block on the outputs.
+class pipeline final : public message_handler {
+public:
+    // opens every output (throws std::runtime_error naming the one that fails)
+    pipeline(config cfg, pipeline_options options);
+    ~pipeline() override;
+    pipeline(const pipeline&) = delete;
+    pipeline& operator=(const pipeline&) = delete;
+
+    // starts the writer thread, then opens and starts every input (throws
+    // std::runtime_error naming the input that cannot be opened)
+    void start();
+    // swaps in a new configuration without losing an entry: the queue stays,
+    // outputs are swapped between two batches, inputs whose endpoint is
+    // unchanged keep running. throws (and keeps the old configuration) on error
+    void reload(config cfg);
+    // stops the inputs, then writes and flushes everything queued
+    void stop() noexcept;
+
+    // the collector's own notable events, as entries from app "slotlogd"
+    void report(level lvl, const std::string& msg) noexcept;
+
+    void on_message(std::string_view payload, const origin& from) noexcept override;
+
+    const pipeline_counters& counters() const noexcept { return counters_; }
+    const config& current_config() const noexcept { return cfg_; }
+
+private:
+    using output_set = std::vector<output>;
+
+    void run_writer_() noexcept;
+    void write_(const entry& e, output_set& outputs) noexcept;
+    void flush_(output_set& outputs) noexcept;
+    void report_drops_(output_set& outputs, bool final) noexcept;
+    std::shared_ptr<output_set> open_outputs_(const config& cfg);
+    bool is_plain_stop_(std::string_view payload) const;
+    entry self_entry_(level lvl, const std::string& msg) const;
+
+    config cfg_;
+    pipeline_options options_;
+    pipeline_counters counters_;
+    bounded_queue<entry> queue_;
+    std::atomic<bool> allow_plain_stop_;
+
+    std::mutex outputs_mutex_;                   // guards pending_outputs_
+    std::shared_ptr<output_set> outputs_;        // the writer thread's
+    std::shared_ptr<output_set> pending_outputs_;
+
+    std::map<std::string, std::unique_ptr<input>> inputs_;  // by input_config::key()
+    std::thread writer_;
+    bool running_ = false;
+
+    std::string host_;
+    std::int64_t pid_;
+
+    // writer thread only
+    std::uint64_t reported_drops_ = 0;
+    std::optional<std::chrono::steady_clock::time_point> last_drop_report_;
+};
+
+} // namespace slotlog
