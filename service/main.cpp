@@ -1,1 +1,93 @@
-int main() { return 0; }
+// slotlogd: the slotlog collector
+
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <slotlog/config.h>
+#include <slotlog/platform.h>
+
+#include "serve.h"
+
+namespace {
+
+using namespace slotlog;
+
+constexpr std::string_view usage = R"(usage: slotlogd <command> [options]
+
+commands:
+  serve [-c CONFIG] [--allow-plain-stop]
+        run the collector in the foreground. Ctrl+C, SIGINT and SIGTERM stop it
+        after everything read is written; SIGHUP reloads CONFIG (POSIX).
+        without -c, the embedded default: mailslot 'logger', logs/slotlog.log
+        (10 MiB x 10) under the current folder, console at info.
+        --allow-plain-stop: a message that is exactly STOP (plain or
+        marshalled) stops the collector; otherwise it is ignored and logged.
+  check-config CONFIG
+        validate CONFIG: one line per problem, naming the file, the JSON path
+        of the offending key and what is wrong.
+  --help, --version
+
+exit codes:
+  0  success
+  1  the configuration is invalid
+  2  usage error (unknown command or option)
+  3  startup failed: an input or output could not be opened (for example the
+     slot is already read by another collector, or the log folder is not writable)
+)";
+
+int usage_error(const std::string& what) {
+    std::cerr << "slotlogd: " << what << "\nrun 'slotlogd --help' for usage\n";
+    return exit_usage;
+}
+
+int check_config(const std::vector<std::string>& args) {
+    if (args.size() != 1) return usage_error("check-config needs exactly one CONFIG file");
+    try {
+        const auto cfg = load_config_file(args[0]);
+        std::cout << args[0] << ": ok (" << cfg.inputs.size() << " input(s), " << cfg.outputs.size()
+                  << " output(s))\n";
+        return exit_ok;
+    } catch (const config_error& e) {
+        for (const auto& p : e.problems()) std::cout << p.to_string() << '\n';
+        return exit_bad_config;
+    }
+}
+
+int serve_command(const std::vector<std::string>& args) {
+    serve_options options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
+            options.config_file = args[++i];
+        } else if (args[i] == "--allow-plain-stop") {
+            options.allow_plain_stop = true;
+        } else {
+            return usage_error("serve: unknown option '" + args[i] + "'");
+        }
+    }
+    return serve(options);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage_error("no command given");
+    const std::string command = args.front();
+    args.erase(args.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << usage;
+        return exit_ok;
+    }
+    if (command == "--version") {
+        std::cout << "slotlogd " << SLOTLOG_VERSION << '\n';
+        return exit_ok;
+    }
+    if (command == "serve") return serve_command(args);
+    if (command == "check-config") return check_config(args);
+    if (command == "service" || command == "install" || command == "uninstall") {
+        return usage_error("'" + command + "' is not available in this build yet: the Windows service host is a later issue");
+    }
+    return usage_error("unknown command '" + command + "'");
+}
