@@ -1,1 +1,207 @@
+#include <slotlog/pipeline.h>
+
+#include <atomic>
+#include <thread>
+
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "test_files.h"
+
+namespace {
+
+using namespace slotlog;
+using slotlog::testing::read_lines;
+using slotlog::testing::temp_dir;
+namespace fs = std::filesystem;
+
+output_config file_output(const fs::path& path, level min = level::trace, line_format f = line_format::text) {
+    output_config o;
+    o.type = "file";
+    o.path = path;
+    o.min_level = min;
+    o.format = f;
+    o.max_size = 1 << 20;
+    o.max_files = 2;
+    return o;
+}
+
+config config_with(std::vector<output_config> outputs, std::uint64_t queue = 65536) {
+    config c;
+    c.outputs = std::move(outputs);
+    c.queue_max_entries = queue;
+    c.origin = "test";
+    return c;
+}
+
+void send(pipeline& p, std::string_view payload) {
+    p.on_message(payload, origin{"logger", {}, clock::now()});
+}
+
+bool contains(const std::vector<std::string>& lines, std::string_view needle) {
+    for (const auto& l : lines) {
+        if (l.find(needle) != std::string::npos) return true;
+    }
+    return false;
+}
+
+std::size_t count_from(const std::vector<std::string>& lines, std::string_view app) {
+    std::size_t n = 0;
+    for (const auto& l : lines) {
+        if (l.find(app) != std::string::npos) ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+TEST(pipeline, routes_each_entry_to_the_outputs_whose_min_level_it_reaches) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "all.log"), file_output(dir / "warn.log", level::warning)}), {});
+    p.start();
+    send(p, R"({"msg":"just info","level":"info","app":"billing"})");
+    send(p, R"({"msg":"a warning","level":"warning","app":"billing"})");
+    send(p, R"({"msg":"broken","level":"error","app":"billing"})");
+    p.stop();
+
+    const auto all = read_lines(dir / "all.log");
+    const auto warn = read_lines(dir / "warn.log");
+    EXPECT_EQ(count_from(all, " billing[-]: "), 3u);
+    EXPECT_EQ(count_from(warn, " billing[-]: "), 2u);
+    EXPECT_FALSE(contains(warn, "just info"));
+    EXPECT_TRUE(contains(warn, "WARNING - billing[-]: a warning"));
+    EXPECT_TRUE(contains(warn, "ERROR - billing[-]: broken"));
+}
+
+TEST(pipeline, writes_json_lines_for_json_outputs) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "j.log", level::trace, line_format::json)}), {});
+    p.start();
+    send(p, "hello");
+    p.stop();
+    const auto lines = read_lines(dir / "j.log");
+    ASSERT_TRUE(contains(lines, R"("msg":"hello")"));
+    for (const auto& l : lines) {
+        EXPECT_EQ(l.front(), '{');
+        EXPECT_EQ(l.back(), '}');
+    }
+}
+
+TEST(pipeline, stop_writes_everything_that_was_accepted) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "s.log")}), {});
+    p.start();
+    constexpr int n = 20000;
+    for (int i = 0; i < n; ++i) send(p, fmt::format(R"({{"msg":"m{}","app":"load"}})", i));
+    p.stop();
+    const auto lines = read_lines(dir / "s.log");
+    const auto drops = p.counters().queue_drops.load();
+    EXPECT_EQ(count_from(lines, " load[-]: ") + drops, static_cast<std::size_t>(n));
+    EXPECT_EQ(p.counters().received.load(), static_cast<std::uint64_t>(n));
+}
+
+TEST(pipeline, a_full_queue_counts_drops_and_reports_them_as_an_entry) {
+    temp_dir dir;
+    // a tiny queue and several producers: drops are certain
+    pipeline p(config_with({file_output(dir / "d.log")}, 16), {});
+    p.start();
+    std::vector<std::thread> producers;
+    for (int t = 0; t < 4; ++t) {
+        producers.emplace_back([&] {
+            for (int i = 0; i < 20000; ++i) send(p, R"({"msg":"x","app":"flood"})");
+        });
+    }
+    for (auto& t : producers) t.join();
+    p.stop();
+    const auto drops = p.counters().queue_drops.load();
+    const auto lines = read_lines(dir / "d.log");
+    ASSERT_GT(drops, 0u);
+    EXPECT_EQ(count_from(lines, " flood[-]: ") + drops, 80000u);
+    EXPECT_TRUE(contains(lines, "entries dropped because the queue was full"));
+    EXPECT_TRUE(contains(lines, fmt::format("({} in total)", drops)));
+}
+
+TEST(pipeline, plain_stop_is_ignored_and_logged_unless_allowed) {
+    temp_dir dir;
+    std::atomic<int> stops{0};
+    pipeline_options options;
+    options.on_stop_request = [&] { ++stops; };
+    pipeline p(config_with({file_output(dir / "p.log")}), options);
+    p.start();
+    send(p, "STOP");
+    send(p, std::string_view("\xda\x04STOP", 6));  // python 3 marshal of "STOP"
+    p.stop();
+    EXPECT_EQ(stops.load(), 0);
+    const auto lines = read_lines(dir / "p.log");
+    EXPECT_EQ(count_from(lines, "WARNING"), 2u);
+    EXPECT_TRUE(contains(lines, "plain STOP message on slot logger ignored"));
+}
+
+TEST(pipeline, plain_stop_asks_the_host_to_stop_when_allowed) {
+    temp_dir dir;
+    std::atomic<int> stops{0};
+    pipeline_options options;
+    options.allow_plain_stop = true;
+    options.on_stop_request = [&] { ++stops; };
+    pipeline p(config_with({file_output(dir / "p.log")}), options);
+    p.start();
+    send(p, "STOP\r\n");
+    send(p, "STOPPED is not a stop");
+    p.stop();
+    EXPECT_EQ(stops.load(), 1);
+    const auto lines = read_lines(dir / "p.log");
+    EXPECT_TRUE(contains(lines, "STOPPED is not a stop"));
+    EXPECT_TRUE(contains(lines, "stop requested by a plain STOP message"));
+}
+
+TEST(pipeline, the_control_section_can_allow_plain_stop_too) {
+    temp_dir dir;
+    std::atomic<int> stops{0};
+    auto cfg = config_with({file_output(dir / "p.log")});
+    cfg.control.allow_plain_stop = true;
+    pipeline_options options;
+    options.on_stop_request = [&] { ++stops; };
+    pipeline p(cfg, options);
+    p.start();
+    send(p, "STOP");
+    p.stop();
+    EXPECT_EQ(stops.load(), 1);
+}
+
+TEST(pipeline, reload_swaps_outputs_without_losing_entries) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "before.log")}), {});
+    p.start();
+    for (int i = 0; i < 1000; ++i) send(p, fmt::format(R"({{"msg":"a{}","app":"old"}})", i));
+    p.reload(config_with({file_output(dir / "after.log")}));
+    for (int i = 0; i < 1000; ++i) send(p, fmt::format(R"({{"msg":"b{}","app":"new"}})", i));
+    p.stop();
+    const auto before = read_lines(dir / "before.log");
+    const auto after = read_lines(dir / "after.log");
+    // every entry is in exactly one of the two files: none lost in the swap
+    EXPECT_EQ(count_from(before, " old[-]: ") + count_from(after, " old[-]: "), 1000u);
+    EXPECT_EQ(count_from(after, " new[-]: "), 1000u);
+    EXPECT_EQ(count_from(before, " new[-]: "), 0u);
+}
+
+TEST(pipeline, a_reload_that_cannot_open_an_output_keeps_the_old_configuration) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "ok.log")}), {});
+    p.start();
+    fs::create_directories(dir / "a_folder.log");
+    EXPECT_THROW(p.reload(config_with({file_output(dir / "a_folder.log")})), std::runtime_error);
+    send(p, "still here");
+    p.stop();
+    EXPECT_TRUE(contains(read_lines(dir / "ok.log"), "still here"));
+}
+
+TEST(pipeline, an_output_that_cannot_be_opened_is_a_startup_error_naming_it) {
+    temp_dir dir;
+    fs::create_directories(dir / "taken.log");
+    try {
+        pipeline p(config_with({file_output(dir / "taken.log")}), {});
+        FAIL() << "expected an error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("file"), std::string::npos) << e.what();
+    }
+}

@@ -1,0 +1,67 @@
+"""A bad configuration is refused with the key's path; check-config reports every problem."""
+import json
+import subprocess
+
+from conftest import BIN, collectors, env  # noqa: F401
+
+
+def run(*args, env):
+    return subprocess.run([str(BIN / "slotlogd"), *args], env=env, capture_output=True, timeout=30)
+
+
+def write(tmp_path, cfg, name="bad.json"):
+    p = tmp_path / name
+    p.write_text(cfg if isinstance(cfg, str) else json.dumps(cfg))
+    return p
+
+
+BAD = {
+    "inputs": [{"type": "mailslot", "name": "logger"}],
+    "outputs": [
+        {"type": "console"},
+        {"type": "file", "path": "x.log", "max_size": "10XB", "max_filez": 3},
+    ],
+}
+
+
+def test_check_config_names_every_problem_with_its_path(tmp_path, env):
+    cfg = write(tmp_path, BAD)
+    r = run("check-config", str(cfg), env=env)
+    assert r.returncode == 1
+    out = r.stdout.decode()
+    lines = out.splitlines()
+    assert any(l.startswith(f"{cfg}: outputs[1].max_size: ") and "10XB" in l for l in lines), out
+    assert any(l.startswith(f"{cfg}: outputs[1].max_filez: ") and "max_files" in l for l in lines), out
+    assert len(lines) == 2, out
+
+
+def test_check_config_accepts_a_good_file(tmp_path, env):
+    good = dict(BAD)
+    good["outputs"] = [{"type": "file", "path": "x.log", "max_size": "1MiB", "max_files": 3}]
+    r = run("check-config", str(write(tmp_path, good, "good.json")), env=env)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+
+
+def test_check_config_gives_the_line_of_a_syntax_error(tmp_path, env):
+    cfg = write(tmp_path, '{\n  "inputs": [\n    {"type": "mailslot",, "name": "logger"}\n  ]\n}\n')
+    r = run("check-config", str(cfg), env=env)
+    assert r.returncode == 1
+    assert "line 3" in r.stdout.decode(), r.stdout.decode()
+
+
+def test_serve_refuses_a_bad_config_and_names_the_key(tmp_path, env):
+    cfg = write(tmp_path, BAD)
+    r = run("serve", "-c", str(cfg), env=env)
+    assert r.returncode == 1
+    assert "outputs[1].max_size" in r.stderr.decode()
+    # nothing was started: no socket left behind
+    assert not (tmp_path / "run" / "logger").exists()
+
+
+def test_usage_errors_and_help(env):
+    assert run("frobnicate", env=env).returncode == 2
+    assert run("serve", "--bogus", env=env).returncode == 2
+    h = run("--help", env=env)
+    assert h.returncode == 0 and b"exit codes" in h.stdout
+    v = run("--version", env=env)
+    assert v.returncode == 0 and v.stdout.startswith(b"slotlogd ")
