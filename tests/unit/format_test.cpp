@@ -10,20 +10,19 @@
 #include <slotlog/text.h>
 
 using namespace std::chrono;
-using slotlog::clock;
 using slotlog::entry;
 using slotlog::level;
 using slotlog::parse_timestamp;
 
 namespace {
 
-clock::time_point at(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0,
+slotlog::clock::time_point at(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0,
                      microseconds us = microseconds{0}) {
-    return clock::time_point(duration_cast<clock::duration>(
+    return slotlog::clock::time_point(duration_cast<slotlog::clock::duration>(
         sys_days{year{y} / month{m} / day{d}}.time_since_epoch() + hours{hh} + minutes{mm} + seconds{ss} + us));
 }
 
-std::string timestamp(clock::time_point t) {
+std::string timestamp(slotlog::clock::time_point t) {
     std::string out;
     slotlog::append_timestamp(out, t);
     return out;
@@ -60,20 +59,20 @@ bool no_line_break(const std::string& s) { return s.find_first_of("\r\n") == std
 
 // ---- append_timestamp ----
 
-TEST(Timestamp, Epoch) { EXPECT_EQ(timestamp(clock::time_point{}), "1970-01-01T00:00:00.000000Z"); }
+TEST(Timestamp, Epoch) { EXPECT_EQ(timestamp(slotlog::clock::time_point{}), "1970-01-01T00:00:00.000000Z"); }
 
 TEST(Timestamp, SpecExample) {
     EXPECT_EQ(timestamp(at(2026, 11, 24, 21, 17, 35, microseconds{539204})), "2026-11-24T21:17:35.539204Z");
 }
 
 TEST(Timestamp, TruncatesBelowMicroseconds) {
-    const auto t = at(2026, 11, 24, 21, 17, 35) + duration_cast<clock::duration>(nanoseconds{999'999'999});
+    const auto t = at(2026, 11, 24, 21, 17, 35) + duration_cast<slotlog::clock::duration>(nanoseconds{999'999'999});
     EXPECT_EQ(timestamp(t), "2026-11-24T21:17:35.999999Z");
 }
 
 TEST(Timestamp, BeforeEpochRoundsDown) {
-    EXPECT_EQ(timestamp(clock::time_point{} - microseconds{1}), "1969-12-31T23:59:59.999999Z");
-    EXPECT_EQ(timestamp(clock::time_point{} - duration_cast<clock::duration>(nanoseconds{1})),
+    EXPECT_EQ(timestamp(slotlog::clock::time_point{} - microseconds{1}), "1969-12-31T23:59:59.999999Z");
+    EXPECT_EQ(timestamp(slotlog::clock::time_point{} - duration_cast<slotlog::clock::duration>(nanoseconds{1})),
               "1969-12-31T23:59:59.999999Z");
     EXPECT_EQ(timestamp(at(1900, 1, 1)), "1900-01-01T00:00:00.000000Z");
 }
@@ -86,7 +85,7 @@ TEST(Timestamp, LeapDays) {
 
 TEST(Timestamp, AppendsWithoutClearing) {
     std::string out = "x ";
-    slotlog::append_timestamp(out, clock::time_point{});
+    slotlog::append_timestamp(out, slotlog::clock::time_point{});
     EXPECT_EQ(out, "x 1970-01-01T00:00:00.000000Z");
 }
 
@@ -95,8 +94,8 @@ TEST(Timestamp, MatchesChronoCalendarOverCenturies) {
     for (int d = -98'000; d < 102'000; d += 7) {
         const sys_days day{days{d}};
         const year_month_day ymd{day};
-        const auto tod = seconds{(d * 7919) % 86400 < 0 ? -((d * 7919) % 86400) : (d * 7919) % 86400};
-        const auto t = clock::time_point(duration_cast<clock::duration>(day.time_since_epoch() + tod));
+        const seconds tod{((d * 7919) % 86400 + 86400) % 86400};
+        const auto t = slotlog::clock::time_point(duration_cast<slotlog::clock::duration>(day.time_since_epoch() + tod));
         const hh_mm_ss<seconds> hms{tod};
         char expected[40];
         std::snprintf(expected, sizeof expected, "%04d-%02u-%02uT%02d:%02d:%02d.000000Z", int(ymd.year()),
@@ -112,7 +111,7 @@ TEST(ParseTimestamp, Basic) {
     EXPECT_EQ(parse_timestamp("2026-11-24T21:17:35Z"), at(2026, 11, 24, 21, 17, 35));
     EXPECT_EQ(parse_timestamp("2026-11-24t21:17:35z"), at(2026, 11, 24, 21, 17, 35));
     EXPECT_EQ(parse_timestamp("2026-11-24 21:17:35Z"), at(2026, 11, 24, 21, 17, 35));
-    EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00Z"), clock::time_point{});
+    EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00Z"), slotlog::clock::time_point{});
 }
 
 TEST(ParseTimestamp, Fractions) {
@@ -122,7 +121,7 @@ TEST(ParseTimestamp, Fractions) {
     const auto nine = parse_timestamp("2026-11-24T21:17:35.123456789Z");
     ASSERT_TRUE(nine);
     EXPECT_EQ(*nine - at(2026, 11, 24, 21, 17, 35),
-              duration_cast<clock::duration>(nanoseconds{123456789}));
+              duration_cast<slotlog::clock::duration>(nanoseconds{123456789}));
 }
 
 TEST(ParseTimestamp, Offsets) {
@@ -196,7 +195,7 @@ TEST(ParseTimestamp, YearsOutsideTheClockAreRejectedNotWrapped) {
 
 TEST(ParseTimestamp, RoundTripsWithAppendTimestamp) {
     for (const auto t : {at(2026, 11, 24, 21, 17, 35, microseconds{539204}), at(1999, 12, 31, 23, 59, 59),
-                         at(2038, 1, 19, 3, 14, 8, microseconds{1}), clock::time_point{}}) {
+                         at(2038, 1, 19, 3, 14, 8, microseconds{1}), slotlog::clock::time_point{}}) {
         EXPECT_EQ(parse_timestamp(timestamp(t)), t) << timestamp(t);
     }
 }

@@ -152,9 +152,13 @@ TEST(Text, EveryByteAloneGivesCleanOutput) {
         const std::string out = sanitise(in);
         EXPECT_TRUE(is_clean(out)) << b;
         EXPECT_FALSE(has_raw_control(out)) << b;
-        if (b >= 0x20 && b < 0x7F) EXPECT_EQ(out, in) << b;
-        if (b >= 0x80) EXPECT_EQ(out, fffd) << b;
-        if (b < 0x20 || b == 0x7F) EXPECT_EQ(out.substr(0, 1), "\\") << b;
+        if (b >= 0x20 && b < 0x7F) {
+            EXPECT_EQ(out, in) << b;
+        } else if (b >= 0x80) {
+            EXPECT_EQ(out, fffd) << b;
+        } else {
+            EXPECT_EQ(out.substr(0, 1), "\\") << b;
+        }
     }
 }
 

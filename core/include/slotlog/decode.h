@@ -36,4 +36,8 @@ entry decode_text(std::string_view payload, const origin& from);
 // or nullopt if the payload is not exactly one marshalled str/bytes.
 std::optional<std::string> unmarshal_string(std::string_view payload);
 
+// the payload without the trailing CR, LF and NUL characters that C clients
+// (strlen + 1) and `echo | nc` add; every decoder starts with it
+std::string_view strip_terminators(std::string_view payload) noexcept;
+
 } // namespace slotlog

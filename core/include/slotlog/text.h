@@ -14,4 +14,13 @@ std::string sanitise(std::string_view in);
 // true if `in` is valid utf-8 with no character that append_sanitised escapes
 bool is_clean(std::string_view in) noexcept;
 
+// true if `in` is valid utf-8 (no overlongs, surrogates or code points above U+10FFFF)
+bool is_valid_utf8(std::string_view in) noexcept;
+// appends `in` with invalid utf-8 replaced by U+FFFD and nothing else changed
+void append_utf8_repaired(std::string& out, std::string_view in);
+
+// appends `in` as a json string literal, quotes included: escapes '"', '\\'
+// and bytes below 0x20; invalid utf-8 becomes U+FFFD so the result is valid json
+void append_json_string(std::string& out, std::string_view in);
+
 } // namespace slotlog
