@@ -359,9 +359,16 @@ public:
 
     bool parse_error(std::size_t position, const std::string&, const json::exception& ex) {
         // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+        // or "[json.exception.out_of_range.406] number overflow parsing '1e400'"
         std::string what = ex.what();
-        const auto colon = what.find(": ");
-        if (colon != std::string::npos) what.erase(0, colon + 2);
+        if (what.starts_with("[json.exception.")) {
+            const auto close = what.find("] ");
+            if (close != std::string::npos) what.erase(0, close + 2);
+        }
+        if (what.starts_with("parse error")) {
+            const auto colon = what.find(": ");
+            if (colon != std::string::npos) what.erase(0, colon + 2);
+        }
         const auto [line, column] = line_column(text_, position);
         problems_.push_back({origin_, "",
                              "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what});

