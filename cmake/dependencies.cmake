@@ -11,7 +11,7 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
 
   add_library(slotlog_deps INTERFACE)
   target_include_directories(slotlog_deps SYSTEM INTERFACE ${debian_headers})
-  target_compile_definitions(slotlog_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL
+  target_compile_definitions(slotlog_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL SPDLOG_WCHAR_FILENAMES
     WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601 UNICODE _UNICODE)
   target_link_libraries(slotlog_deps INTERFACE ws2_32)
   target_link_options(slotlog_deps INTERFACE -static)
