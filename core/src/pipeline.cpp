@@ -11,6 +11,7 @@
 #include <slotlog/client.h>
 #include <slotlog/decode.h>
 #include <slotlog/format.h>
+#include <slotlog/text.h>
 
 namespace slotlog {
 
