@@ -219,6 +219,17 @@ TEST(DecodeJson, PidRange) {
     EXPECT_EQ(decode(R"({"msg":"x","seq":-5})", from).seq, -5);
 }
 
+TEST(DecodeJson, NumbersOutOfRange) {
+    // nlohmann refuses numbers beyond a double: the payload is kept as text
+    EXPECT_EQ(detect_format(R"({"msg":"x","n":1e400})"), message_format::text);
+    EXPECT_EQ(decode(R"({"msg":"x","n":1e400})", from).msg, R"({"msg":"x","n":1e400})");
+    // an integer beyond uint64 becomes a double and is not a seq
+    const auto e = decode(R"({"msg":"x","seq":18446744073709551616})", from);
+    EXPECT_EQ(e.seq, std::nullopt);
+    ASSERT_TRUE(extra(e, "raw_seq"));
+    EXPECT_TRUE(nlohmann::json::accept(json_line(e)));
+}
+
 TEST(DecodeJson, NullKnownValuesMeanUnknown) {
     const auto e = decode(R"({"msg":"x","level":null,"host":null,"app":null,"pid":null,"seq":null,"time":null,"slot":null})",
                           from);
