@@ -25,7 +25,8 @@ constexpr std::size_t max_depth = 64;
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 // true if no '{' / '[' outside strings nests deeper than max_depth, checked
-// before nlohmann sees the text so that hostile nesting costs one scan
+// before nlohmann sees the text: parts of it (dump, for one) recurse per level,
+// so 100,000 '[' would overflow the stack
 bool nesting_ok(std::string_view text) noexcept {
     std::size_t depth = 0;
     bool in_string = false;
@@ -50,8 +51,9 @@ bool nesting_ok(std::string_view text) noexcept {
 
 std::string dump(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// the extra fields of one entry, with unique keys: sanitising two invalid
-// keys, or a "raw_level" next to a bad "level", could otherwise collide
+// the extra fields of one entry, with unique keys: two keys that sanitise
+// alike (a newline and a literal "\n"), or a "raw_level" next to a bad
+// "level", would otherwise collide; later ones get "_2", "_3", ...
 class extra_builder {
 public:
     explicit extra_builder(entry& e) : entry_(e) {}
@@ -129,7 +131,8 @@ bool apply_known(entry& e, const std::string& key, const json& v) {
 
 std::optional<entry> decode_object(std::string_view text, const origin& from) {
     // nlohmann rejects invalid utf-8 outright; repairing it first keeps a
-    // message from a sender on a legacy code page structured
+    // message from a sender on a legacy code page structured (keys that differ
+    // only in invalid bytes then merge, the last one wins)
     std::string repaired;
     if (!is_valid_utf8(text)) {
         append_utf8_repaired(repaired, text);
