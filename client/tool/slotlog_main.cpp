@@ -1,1 +1,235 @@
-int main() { return 0; }
+// `slotlog`: the client tool. send writes entries to a slot; tail prints and
+// follows log files
+
+#include <slotlog/client.h>
+#include <slotlog/level.h>
+
+#include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include "console.h"
+#include "tail.h"
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;
+constexpr int exit_usage = 2;
+
+constexpr std::string_view usage_text =
+    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [MESSAGE...]
+       slotlog tail [-f] [-n N] [--level LEVEL] PATH
+       slotlog --help | --version
+
+send    writes each MESSAGE as one entry to a slot; with no MESSAGE, each line
+        of standard input. entries are json, stamped with host, pid, sequence
+        number and time
+  -s, --slot SLOT     logger (default), \\.\mailslot\logger (this machine),
+                      \\*\mailslot\logger (every collector of the domain),
+                      \\HOST\mailslot\logger or \\DOMAIN\mailslot\logger
+  -l, --level LEVEL   trace, debug, info, notice, warning, error or critical
+  -a, --app APP       the application the entries come from
+
+tail    prints the last entries of a log file written by slotlogd
+  -n, --lines N       how many entries (default 10)
+  -f, --follow        then keep printing what is appended, across rotations
+                      (like tail -F); Ctrl+C stops
+      --level LEVEL   only entries at least this severe
+
+exit codes:
+  0  success
+  1  failure: a message could not be sent, the file could not be read
+  2  usage error: unknown command or option, bad level, slot name or number
+)";
+
+struct usage_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// walks the arguments of one command: options first, then operands ("--" ends options)
+class arguments {
+public:
+    arguments(const std::vector<std::string>& args, std::size_t first) : args_(args), next_(first) {}
+
+    // the next option's name, or nullopt when only operands remain
+    std::optional<std::string> option() {
+        if (next_ >= args_.size()) return std::nullopt;
+        const std::string& a = args_[next_];
+        if (a == "--") {
+            ++next_;
+            operands_only_ = true;
+            return std::nullopt;
+        }
+        if (operands_only_ || a.size() < 2 || a[0] != '-') return std::nullopt;
+        ++next_;
+        if (const auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            inline_value_ = a.substr(eq + 1);
+            return a.substr(0, eq);
+        }
+        inline_value_.reset();
+        return a;
+    }
+
+    std::string value(const std::string& option) {
+        if (inline_value_) return *std::exchange(inline_value_, std::nullopt);
+        if (next_ >= args_.size()) throw usage_error("option " + option + " needs a value");
+        return args_[next_++];
+    }
+
+    // the option takes no value: refuse --follow=yes
+    void no_value(const std::string& option) const {
+        if (inline_value_) throw usage_error("option " + option + " takes no value");
+    }
+
+    std::vector<std::string> operands() {
+        std::vector<std::string> rest;
+        for (; next_ < args_.size(); ++next_) {
+            if (!operands_only_ && args_[next_] == "--") {
+                operands_only_ = true;
+                continue;
+            }
+            rest.push_back(args_[next_]);
+        }
+        return rest;
+    }
+
+private:
+    const std::vector<std::string>& args_;
+    std::size_t next_;
+    bool operands_only_ = false;
+    std::optional<std::string> inline_value_;
+};
+
+slotlog::level level_argument(const std::string& text) {
+    const auto l = slotlog::parse_level(text);
+    if (!l) {
+        throw usage_error("unknown level '" + text +
+                          "' (use trace, debug, info, notice, warning, error or critical)");
+    }
+    return *l;
+}
+
+int send_command(const std::vector<std::string>& args) {
+    std::string slot = "logger";
+    std::string level;
+    std::string app;
+    arguments a(args, 2);
+    while (auto opt = a.option()) {
+        if (*opt == "-s" || *opt == "--slot") {
+            slot = a.value(*opt);
+        } else if (*opt == "-l" || *opt == "--level") {
+            level = std::string(slotlog::level_name(level_argument(a.value(*opt))));
+        } else if (*opt == "-a" || *opt == "--app") {
+            app = a.value(*opt);
+        } else if (*opt == "-h" || *opt == "--help") {
+            std::cout << usage_text;
+            return exit_ok;
+        } else {
+            throw usage_error("unknown option '" + *opt + "' for send");
+        }
+    }
+    const std::vector<std::string> messages = a.operands();
+
+    std::optional<slotlog::mailslot_writer> writer;
+    try {
+        writer.emplace(slot);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+    }
+    const slotlog::message_fields fields{level, app};
+    try {
+        if (!messages.empty()) {
+            for (const auto& m : messages) writer->put(slotlog::make_json_message(m, fields));
+            return exit_ok;
+        }
+        // one message per line of standard input, empty lines included
+        std::string line;
+        while (std::getline(std::cin, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            writer->put(slotlog::make_json_message(line, fields));
+        }
+        if (std::cin.bad()) {
+            std::cerr << "slotlog send: cannot read standard input\n";
+            return exit_failure;
+        }
+    } catch (const slotlog::mailslot_error& e) {
+        std::cerr << "slotlog send: " << e.what() << '\n';
+        return exit_failure;
+    }
+    return exit_ok;
+}
+
+std::size_t count_argument(const std::string& text) {
+    std::size_t n = 0;
+    const auto end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, n);
+    if (text.empty() || ec != std::errc() || ptr != end) {
+        throw usage_error("'" + text + "' is not a number of lines (use 0 or more)");
+    }
+    return n;
+}
+
+int tail_command(const std::vector<std::string>& args) {
+    slotlog::tail_options options;
+    arguments a(args, 2);
+    while (auto opt = a.option()) {
+        if (*opt == "-f" || *opt == "--follow") {
+            a.no_value(*opt);
+            options.follow = true;
+        } else if (*opt == "-n" || *opt == "--lines") {
+            options.lines = count_argument(a.value(*opt));
+        } else if (*opt == "--level") {
+            options.min_level = level_argument(a.value(*opt));
+        } else if (*opt == "-h" || *opt == "--help") {
+            std::cout << usage_text;
+            return exit_ok;
+        } else {
+            throw usage_error("unknown option '" + *opt + "' for tail");
+        }
+    }
+    const std::vector<std::string> paths = a.operands();
+    if (paths.size() != 1) throw usage_error("tail needs exactly one PATH");
+    options.path = std::filesystem::path(std::u8string(paths[0].begin(), paths[0].end()));
+
+    static std::atomic<bool> stop{false};
+    if (options.follow) slotlog::stop_on_interrupt(stop);
+    return slotlog::run_tail(options, std::cout, std::cerr, stop);
+}
+
+int run(const std::vector<std::string>& args) {
+    if (args.size() < 2) throw usage_error("a command is needed");
+    const std::string& command = args[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << usage_text;
+        return exit_ok;
+    }
+    if (command == "--version") {
+        std::cout << "slotlog " << SLOTLOG_VERSION << '\n';
+        return exit_ok;
+    }
+    if (command == "send") return send_command(args);
+    if (command == "tail") return tail_command(args);
+    throw usage_error("unknown command '" + command + "'");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    slotlog::prepare_console();
+    try {
+        return run(slotlog::utf8_arguments(argc, argv));
+    } catch (const usage_error& e) {
+        std::cerr << "slotlog: " << e.what() << "\n(slotlog --help shows the usage)\n";
+        return exit_usage;
+    } catch (const std::exception& e) {
+        std::cerr << "slotlog: " << e.what() << '\n';
+        return exit_failure;
+    }
+}

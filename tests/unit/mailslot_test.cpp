@@ -1,1 +1,419 @@
 #include <gtest/gtest.h>
+
+#include <slotlog/client.h>
+#include <slotlog/platform.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+// the same round trips run on posix (unix datagram sockets) and under wine /
+// windows (real mailslots); what only one of them has is skipped elsewhere
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using slotlog::mailslot_empty;
+using slotlog::mailslot_error;
+using slotlog::mailslot_reader;
+using slotlog::mailslot_writer;
+
+namespace {
+
+void set_env(const char* name, const std::string& value) {
+#ifdef _WIN32
+    _putenv_s(name, value.c_str());
+#else
+    setenv(name, value.c_str(), 1);
+#endif
+}
+
+std::string random_suffix() {
+    static std::mt19937_64 rng{std::random_device{}()};
+    return std::to_string(rng() % 1000000000);
+}
+
+// a private runtime folder and a slot name that no other process uses (under
+// wine, mailslots are shared by everything running in the prefix)
+class mailslot : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const std::string id = random_suffix();
+        dir_ = fs::temp_directory_path() / ("slotlog-test-" + id);
+        set_env("SLOTLOG_RUNTIME_DIR", dir_.string());
+        name_ = "slotlog-test-" + id;
+    }
+    void TearDown() override {
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+
+    std::string broadcast() const { return R"(\\*\mailslot\)" + name_; }
+    fs::path socket_file() const { return slotlog::slot_socket_path(slotlog::parse_slot_name(name_)); }
+
+    fs::path dir_;
+    std::string name_;
+};
+
+// the message of the mailslot_error that f throws
+template <class F>
+std::string error_of(F f) {
+    try {
+        f();
+    } catch (const mailslot_empty&) {
+        return "mailslot_empty";
+    } catch (const mailslot_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+} // namespace
+
+// on linux a slot queues net.unix.max_dgram_qlen (10) messages before a
+// sender waits, so one thread never puts more than that ahead of its reads
+
+TEST_F(mailslot, round_trip_keeps_order) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    for (int i = 0; i < 5; ++i) writer.put("message " + std::to_string(i));
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(reader.get(true, 5s), "message " + std::to_string(i));
+    std::thread sender([&] {
+        for (int i = 0; i < 500; ++i) writer.put("message " + std::to_string(i));
+    });
+    for (int i = 0; i < 500; ++i) ASSERT_EQ(reader.get(true, 5s), "message " + std::to_string(i));
+    sender.join();
+    EXPECT_EQ(reader.slot().name, name_);
+}
+
+TEST_F(mailslot, names_are_case_insensitive) {
+    mailslot_reader reader(R"(\\.\MAILSLOT\)" + name_);
+    mailslot_writer writer(name_);
+    writer.put("hello");
+    EXPECT_EQ(reader.get(true, 5s), "hello");
+}
+
+TEST_F(mailslot, binary_payloads) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    std::string all;
+    for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+    const std::string with_nuls("a\0b\0\0c", 6);
+    writer.put(all);
+    writer.put(with_nuls);
+    writer.put("\xff\xfe invalid utf-8 \xc3");
+    EXPECT_EQ(reader.get(true, 5s), all);
+    EXPECT_EQ(reader.get(true, 5s), with_nuls);
+    EXPECT_EQ(reader.get(true, 5s), "\xff\xfe invalid utf-8 \xc3");
+}
+
+TEST_F(mailslot, empty_message) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    writer.put("");
+    writer.put("after");
+    EXPECT_EQ(reader.get(true, 5s), "");
+    EXPECT_EQ(reader.get(true, 5s), "after");
+}
+
+TEST_F(mailslot, large_message_arrives_whole) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    std::string big(100 * 1024, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+    writer.put(big);
+    writer.put("small");
+    EXPECT_EQ(reader.get(true, 5s), big);
+    EXPECT_EQ(reader.get(true, 5s), "small");
+}
+
+TEST_F(mailslot, get_times_out_with_mailslot_empty) {
+    mailslot_reader reader(name_);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(error_of([&] { reader.get(true, 300ms); }), "mailslot_empty");
+    const auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(waited, 250ms);
+    EXPECT_LT(waited, 5s);
+}
+
+TEST_F(mailslot, non_blocking_get) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    const auto start = std::chrono::steady_clock::now();
+    // block=false ignores the timeout, as in winsys and python's queue
+    EXPECT_EQ(error_of([&] { reader.get(false, 1s); }), "mailslot_empty");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+    std::string m;
+    EXPECT_FALSE(reader.try_get(m));
+    writer.put("one");
+    writer.put("two");
+    EXPECT_EQ(reader.get(false), "one");
+    EXPECT_TRUE(reader.try_get(m));
+    EXPECT_EQ(m, "two");
+    EXPECT_FALSE(reader.try_get(m));
+}
+
+TEST_F(mailslot, blocking_get_waits_for_a_writer) {
+    mailslot_reader reader(name_);
+    std::thread later([&] {
+        std::this_thread::sleep_for(200ms);
+        mailslot_writer(name_).put("late");
+    });
+    EXPECT_EQ(reader.get(), "late");
+    later.join();
+}
+
+TEST_F(mailslot, iteration) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    for (const char* w : {"the", "quick", "brown", "fox", "STOP"}) writer.put(w);
+    std::vector<std::string> words;
+    for (const auto& m : reader) {
+        if (m == "STOP") break;
+        words.push_back(m);
+    }
+    EXPECT_EQ(words, (std::vector<std::string>{"the", "quick", "brown", "fox"}));
+}
+
+TEST_F(mailslot, second_live_reader_is_refused) {
+    mailslot_reader first(name_);
+    const auto what = error_of([&] { mailslot_reader second(name_); });
+    EXPECT_TRUE(contains(what, "slot '" + name_ + "' is already being read by another process")) << what;
+    // the first one still works
+    mailslot_writer(name_).put("still here");
+    EXPECT_EQ(first.get(true, 5s), "still here");
+}
+
+TEST_F(mailslot, writer_to_a_local_slot_without_reader_fails) {
+    mailslot_writer writer(name_);
+    const auto what = error_of([&] { writer.put("anyone?"); });
+    EXPECT_TRUE(contains(what, "no collector is reading slot '" + name_ + "'")) << what;
+}
+
+TEST_F(mailslot, broadcast_without_reader_succeeds) {
+    mailslot_writer writer(broadcast());
+    try {
+        writer.put("fire and forget");
+    } catch (const mailslot_error& e) {
+        if (e.code() == 3025) GTEST_SKIP() << "remote mailslots are disabled by policy on this host";
+        FAIL() << e.what();
+    }
+}
+
+TEST_F(mailslot, broadcast_reaches_the_local_reader) {
+    mailslot_reader reader(name_);
+    mailslot_writer writer(broadcast());
+    try {
+        for (const char* w : {"the", "quick", "brown", "fox", "STOP"}) writer.put(w);
+    } catch (const mailslot_error& e) {
+        if (e.code() == 3025) GTEST_SKIP() << "remote mailslots are disabled by policy on this host";
+        throw;
+    }
+    std::vector<std::string> words;
+    for (;;) {
+        const auto w = reader.get(true, 5s);
+        if (w == "STOP") break;
+        words.push_back(w);
+    }
+    EXPECT_EQ(words, (std::vector<std::string>{"the", "quick", "brown", "fox"}));
+}
+
+TEST_F(mailslot, network_messages_over_the_limit_are_refused_before_sending) {
+    mailslot_reader reader(name_);
+    for (const std::string& slot : {broadcast(), R"(\\somehost\mailslot\)" + name_}) {
+        mailslot_writer writer(slot);
+        // 424 bytes for "logger"; a longer name leaves less room
+        const std::size_t limit = slotlog::network_message_limit(writer.slot());
+        ASSERT_GT(limit, 300u);
+        ASSERT_LE(limit, 424u);
+        const auto what = error_of([&] { writer.put(std::string(limit + 1, 'x')); });
+        EXPECT_TRUE(contains(what, std::to_string(limit + 1) + " bytes is too long")) << what;
+        EXPECT_TRUE(contains(what, "limited to " + std::to_string(limit) + " bytes")) << what;
+    }
+    std::string m;
+    EXPECT_FALSE(reader.try_get(m));
+}
+
+TEST_F(mailslot, a_reader_cannot_create_a_remote_slot) {
+    EXPECT_THROW(mailslot_reader(R"(\\somehost\mailslot\)" + name_), std::invalid_argument);
+}
+
+TEST_F(mailslot, writer_survives_a_reader_restart) {
+    mailslot_writer writer(name_);
+    {
+        mailslot_reader reader(name_);
+        writer.put("first");
+        EXPECT_EQ(reader.get(true, 5s), "first");
+    }
+    EXPECT_TRUE(contains(error_of([&] { writer.put("nobody"); }), "no collector")) << "reader gone";
+    mailslot_reader again(name_);
+    writer.put("second");
+    EXPECT_EQ(again.get(true, 5s), "second");
+}
+
+TEST_F(mailslot, slow_reader_loses_nothing) {
+    mailslot_reader reader(name_);
+    constexpr int count = 3000;
+    std::thread sender([&] {
+        mailslot_writer writer(name_);
+        for (int i = 0; i < count; ++i) writer.put(std::to_string(i));
+    });
+    std::this_thread::sleep_for(300ms);  // let the queue fill: the sender waits
+    for (int i = 0; i < count; ++i) ASSERT_EQ(reader.get(true, 10s), std::to_string(i));
+    sender.join();
+}
+
+TEST_F(mailslot, concurrent_writers) {
+    mailslot_reader reader(name_);
+    constexpr int threads = 4, each = 500;
+    mailslot_writer shared(name_);
+    std::vector<std::thread> senders;
+    for (int t = 0; t < threads; ++t) {
+        senders.emplace_back([&, t] {
+            for (int i = 0; i < each; ++i) shared.put(std::to_string(t) + ":" + std::to_string(i));
+        });
+    }
+    std::vector<int> next(threads, 0);
+    for (int n = 0; n < threads * each; ++n) {
+        const auto m = reader.get(true, 10s);
+        const int t = std::stoi(m.substr(0, m.find(':')));
+        ASSERT_EQ(m, std::to_string(t) + ":" + std::to_string(next[static_cast<std::size_t>(t)]++));
+    }
+    for (auto& s : senders) s.join();
+}
+
+TEST_F(mailslot, max_message_size_drops_only_the_oversized_message) {
+    mailslot_reader reader(name_, 16);
+    mailslot_writer writer(name_);
+    // windows refuses it at the writer; posix drops it at the reader with an error
+    std::string refused = error_of([&] { writer.put(std::string(32, 'x')); });
+    if (refused == "no error") refused = error_of([&] { reader.get(true, 5s); });
+    EXPECT_NE(refused, "no error");
+    EXPECT_NE(refused, "mailslot_empty");
+    writer.put("fits");
+    EXPECT_EQ(reader.get(true, 5s), "fits");
+}
+
+// ---- posix: the socket file ----
+
+TEST_F(mailslot, reader_creates_the_folder_and_a_world_writable_socket) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    ASSERT_FALSE(fs::exists(dir_));
+    {
+        mailslot_reader reader(name_);
+        ASSERT_TRUE(fs::is_socket(socket_file()));
+        EXPECT_EQ(fs::status(socket_file()).permissions() & fs::perms::all, fs::perms(0666));
+        EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::all, fs::perms(0755));
+    }
+    EXPECT_FALSE(fs::exists(socket_file())) << "the reader removes its socket";
+}
+
+TEST_F(mailslot, stale_socket_is_replaced) {
+    if (slotlog::on_windows) GTEST_SKIP() << "a windows mailslot vanishes with its reader: nothing stale is left";
+    // a second name for the socket outlives the reader, like the file of a reader that crashed
+    const fs::path keep = dir_ / "kept";
+    {
+        mailslot_reader dead(name_);
+        fs::create_hard_link(socket_file(), keep);
+    }
+    fs::rename(keep, socket_file());
+    ASSERT_TRUE(fs::is_socket(socket_file()));
+    EXPECT_TRUE(contains(error_of([&] { mailslot_writer(name_).put("x"); }), "no collector"));
+
+    mailslot_reader reader(name_);
+    mailslot_writer(name_).put("after a crash");
+    EXPECT_EQ(reader.get(true, 5s), "after a crash");
+}
+
+TEST_F(mailslot, a_file_that_is_not_a_socket_is_left_alone) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    fs::create_directories(dir_);
+    std::ofstream(socket_file()) << "not a socket";
+    const auto what = error_of([&] { mailslot_reader reader(name_); });
+    EXPECT_TRUE(contains(what, "is not a socket")) << what;
+    EXPECT_TRUE(fs::is_regular_file(socket_file()));
+}
+
+TEST_F(mailslot, closing_never_removes_a_successors_socket) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    auto old = std::make_unique<mailslot_reader>(name_);
+    fs::remove(socket_file());  // someone cleaned up under the old reader
+    mailslot_reader successor(name_);
+    old.reset();
+    ASSERT_TRUE(fs::is_socket(socket_file()));
+    mailslot_writer(name_).put("to the successor");
+    EXPECT_EQ(successor.get(true, 5s), "to the successor");
+}
+
+TEST_F(mailslot, socket_path_too_long_is_a_clear_error) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    set_env("SLOTLOG_RUNTIME_DIR", (dir_ / std::string(120, 'd')).string());
+    const auto what = error_of([&] { mailslot_reader reader(name_); });
+    EXPECT_TRUE(contains(what, "the limit is")) << what;
+    EXPECT_TRUE(contains(what, "SLOTLOG_RUNTIME_DIR")) << what;
+}
+
+TEST_F(mailslot, oversized_datagram_is_a_clear_error) {
+    if (slotlog::on_windows) GTEST_SKIP() << "local windows mailslots take messages of any size";
+    mailslot_reader reader(name_);
+    mailslot_writer writer(name_);
+    const auto what = error_of([&] { writer.put(std::string(64 * 1024 * 1024, 'x')); });
+    EXPECT_TRUE(contains(what, "67108864 bytes is too large")) << what;
+}
+
+TEST_F(mailslot, subfolder_names_get_their_own_socket) {
+    mailslot_reader plain(name_ + ".b");
+    mailslot_reader sub(name_ + R"(\b)");
+    mailslot_writer(name_ + R"(\b)").put("sub");
+    mailslot_writer(name_ + ".b").put("plain");
+    EXPECT_EQ(sub.get(true, 5s), "sub");
+    EXPECT_EQ(plain.get(true, 5s), "plain");
+}
+
+// ---- messages ----
+
+TEST(message, json_fields) {
+    const auto m = slotlog::make_json_message("disk \"C:\" full\n", {"warning", "billing"});
+    const auto j = nlohmann::json::parse(m);
+    EXPECT_EQ(j["msg"], "disk \"C:\" full\n");
+    EXPECT_EQ(j["level"], "warning");
+    EXPECT_EQ(j["app"], "billing");
+    EXPECT_EQ(j["host"], slotlog::local_host_name());
+    EXPECT_TRUE(j["pid"].is_number_unsigned());
+    EXPECT_TRUE(j["seq"].is_number_unsigned());
+    const std::string time = j["time"];
+    EXPECT_TRUE(std::regex_match(time, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z)"))) << time;
+    EXPECT_EQ(m.rfind(R"({"msg":)", 0), 0u) << m;
+}
+
+TEST(message, level_and_app_left_out_when_empty) {
+    const auto j = nlohmann::json::parse(slotlog::make_json_message("x", {}));
+    EXPECT_FALSE(j.contains("level"));
+    EXPECT_FALSE(j.contains("app"));
+    EXPECT_TRUE(j.contains("pid"));
+}
+
+TEST(message, escaping) {
+    const auto m = slotlog::make_json_message(std::string("q\" b\\ \x01\t\x1f\0 \xc3\xa9", 13), {});
+    EXPECT_TRUE(contains(m, R"("msg":"q\" b\\ \u0001\u0009\u001f\u0000 )" "\xc3\xa9\"")) << m;
+    // other bytes pass through, even when they are not utf-8
+    EXPECT_TRUE(contains(slotlog::make_json_message("\xff", {}), "\"\xff\""));
+}
+
+TEST(message, sequence_counts_up) {
+    const auto a = nlohmann::json::parse(slotlog::make_json_message("a", {}))["seq"].get<std::uint64_t>();
+    const auto b = nlohmann::json::parse(slotlog::make_json_message("b", {}))["seq"].get<std::uint64_t>();
+    EXPECT_GE(a, 1u);
+    EXPECT_EQ(b, a + 1);
+}
+
+TEST(message, host_name_is_known) { EXPECT_FALSE(slotlog::local_host_name().empty()); }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -36,8 +37,14 @@ slot_name parse_slot_name(std::string_view text);
 // posix: $SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
 // $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>
 std::filesystem::path runtime_dir();
-// posix: runtime_dir() / name, sub-folders mapped to '.' ("a\b" -> "a.b")
+// posix: runtime_dir() / name; a sub-folder's '\' stays in the file name
+// literally ("a\b" -> RUNTIME/a\b), so it never collides with "a.b". every
+// scope maps to the local socket (network delivery is not done on posix)
 std::filesystem::path slot_socket_path(const slot_name& slot);
+
+// the largest message a writer sends to a slot on other machines (424 bytes
+// for \\*\mailslot\logger, less for longer names); 0 for a local slot (no limit)
+std::size_t network_message_limit(const slot_name& slot) noexcept;
 
 class mailslot_error : public std::runtime_error {
 public:
@@ -67,13 +74,15 @@ public:
     mailslot_writer& operator=(const mailslot_writer&) = delete;
 
     // sends one message; throws mailslot_error (no reader on a local slot,
-    // message too large, ...). fire and forget: no reply is awaited
+    // message too large, ...). fire and forget: no reply is awaited. a
+    // broadcast with nobody listening succeeds. safe to call from several threads
     void put(std::string_view message);
     const slot_name& slot() const noexcept { return slot_; }
 
 private:
     slot_name slot_;
     native_handle_type handle_;
+    std::mutex mutex_;                   // windows: guards the lazily (re)opened handle
 };
 
 class mailslot_reader {
@@ -120,6 +129,8 @@ private:
     std::size_t max_message_size_;
     native_handle_type handle_;
     std::filesystem::path path_;         // posix: the socket file, removed on close
+    std::uint64_t file_dev_ = 0;         // posix: identity of our socket file, so
+    std::uint64_t file_ino_ = 0;         // close never removes a successor's
 };
 
 // what `slotlog send` and applications send: a json entry stamped with host,

@@ -1,0 +1,42 @@
+// runtime folder, host name and process id on posix
+
+#include <slotlog/client.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "system.h"
+
+namespace slotlog {
+
+namespace {
+
+std::string env(const char* name) {
+    const char* value = std::getenv(name);
+    return value ? value : "";
+}
+
+} // namespace
+
+std::filesystem::path runtime_dir() {
+    if (auto dir = env("SLOTLOG_RUNTIME_DIR"); !dir.empty()) return dir;
+    if (::geteuid() == 0) return "/run/slotlog";
+    if (auto dir = env("XDG_RUNTIME_DIR"); !dir.empty()) return std::filesystem::path(dir) / "slotlog";
+    return "/tmp/slotlog-" + std::to_string(::getuid());
+}
+
+std::string local_host_name() {
+    char name[256] = {};
+    if (::gethostname(name, sizeof(name) - 1) != 0) return {};
+    return name;
+}
+
+namespace detail {
+
+std::uint32_t process_id() noexcept { return static_cast<std::uint32_t>(::getpid()); }
+
+} // namespace detail
+
+} // namespace slotlog

@@ -1,0 +1,78 @@
+// the tool's console on windows: utf-8 arguments from the wide command line,
+// utf-8 output, and a console control handler that sets the stop flag
+
+#include "console.h"
+
+#include <windows.h>
+#include <shellapi.h>
+
+#include <fcntl.h>
+#include <io.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace slotlog {
+
+namespace {
+
+std::atomic<bool>* stop_flag = nullptr;
+UINT saved_output_cp = 0;
+
+std::string narrow(std::wstring_view s) {
+    if (s.empty()) return {};
+    const int n = ::WideCharToMultiByte(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0, nullptr,
+                                        nullptr);
+    std::string out(static_cast<std::size_t>(n), '\0');
+    ::WideCharToMultiByte(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n, nullptr, nullptr);
+    return out;
+}
+
+BOOL WINAPI on_console_event(DWORD event) {
+    switch (event) {
+    case CTRL_C_EVENT:
+    case CTRL_BREAK_EVENT:
+    case CTRL_CLOSE_EVENT:
+        if (stop_flag) stop_flag->store(true);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+void restore_console() {
+    if (saved_output_cp) ::SetConsoleOutputCP(saved_output_cp);
+}
+
+} // namespace
+
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+    int n = 0;
+    wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &n);
+    if (!wide) return {argv, argv + argc};  // the ansi ones are better than none
+    std::vector<std::string> args;
+    args.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) args.push_back(narrow(wide[i]));
+    ::LocalFree(wide);
+    return args;
+}
+
+void prepare_console() {
+    // the bytes of log files and messages pass through untranslated (no CRLF, no ^Z)
+    _setmode(_fileno(stdin), _O_BINARY);
+    _setmode(_fileno(stdout), _O_BINARY);
+    saved_output_cp = ::GetConsoleOutputCP();
+    if (saved_output_cp && saved_output_cp != CP_UTF8 && ::SetConsoleOutputCP(CP_UTF8)) {
+        std::atexit(restore_console);
+    } else {
+        saved_output_cp = 0;
+    }
+}
+
+void stop_on_interrupt(std::atomic<bool>& flag) {
+    stop_flag = &flag;
+    ::SetConsoleCtrlHandler(on_console_event, TRUE);
+}
+
+} // namespace slotlog
