@@ -92,9 +92,6 @@ void pipeline::stop() noexcept {
     if (!running_) return;
     running_ = false;
     for (auto& [key, in] : inputs_) in->stop();
-    report(level::notice, fmt::format("slotlogd stopping: {} messages received, {} entries written, {} dropped",
-                                      counters_.received.load(), counters_.written.load(),
-                                      counters_.queue_drops.load()));
     queue_.close();
     if (writer_.joinable()) writer_.join();
     inputs_.clear();
@@ -180,7 +177,13 @@ void pipeline::run_writer_() noexcept {
         }
         if (!open) break;
     }
+    // the summary goes last and straight to the outputs: a full queue cannot lose it
     report_drops_(*outputs_, true);
+    write_(self_entry_(level::notice, fmt::format("slotlogd stopping: {} messages received, {} entries written, "
+                                                  "{} dropped",
+                                                  counters_.received.load(), counters_.written.load(),
+                                                  counters_.queue_drops.load())),
+           *outputs_);
     flush_(*outputs_);
 }
 
