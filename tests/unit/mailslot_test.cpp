@@ -132,8 +132,19 @@ TEST_F(mailslot, large_message_arrives_whole) {
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
     writer.put(big);
     writer.put("small");
-    EXPECT_EQ(reader.get(true, 5s), big);
+    const auto got = reader.get(true, 5s);
+    EXPECT_EQ(got.size(), big.size());
+    EXPECT_TRUE(got == big) << "the content differs";
     EXPECT_EQ(reader.get(true, 5s), "small");
+    // and one that arrives while the reader waits
+    std::thread later([&] {
+        std::this_thread::sleep_for(100ms);
+        writer.put(big);
+    });
+    const auto waited = reader.get(true, 5s);
+    later.join();
+    EXPECT_EQ(waited.size(), big.size());
+    EXPECT_TRUE(waited == big) << "the content differs";
 }
 
 TEST_F(mailslot, get_times_out_with_mailslot_empty) {

@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,7 +34,8 @@ struct slot_name {
 slot_name parse_slot_name(std::string_view text);
 
 // posix: $SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
-// $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>
+// $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>. windows (where slots
+// need no folder): $SLOTLOG_RUNTIME_DIR, else %TEMP%\slotlog
 std::filesystem::path runtime_dir();
 // posix: runtime_dir() / name; a sub-folder's '\' stays in the file name
 // literally ("a\b" -> RUNTIME/a\b), so it never collides with "a.b". every
@@ -75,14 +75,14 @@ public:
 
     // sends one message; throws mailslot_error (no reader on a local slot,
     // message too large, ...). fire and forget: no reply is awaited. a
-    // broadcast with nobody listening succeeds. safe to call from several threads
+    // broadcast with nobody listening succeeds. safe to call from several
+    // threads. posix: waits while the reader's queue is full
     void put(std::string_view message);
     const slot_name& slot() const noexcept { return slot_; }
 
 private:
     slot_name slot_;
-    native_handle_type handle_;
-    std::mutex mutex_;                   // windows: guards the lazily (re)opened handle
+    native_handle_type handle_;          // windows: unused, the slot is opened per message
 };
 
 class mailslot_reader {
@@ -91,7 +91,11 @@ public:
 
     // creates the slot. posix: a stale socket left by a crashed reader is
     // replaced; a live reader already on the slot throws mailslot_error.
-    // max_message_size 0 means any size.
+    // max_message_size 0 means any size; a longer message is dropped whole
+    // and reported once by get/try_get with a mailslot_error (on windows the
+    // writer usually fails instead). a broadcast name (\\*\mailslot\x) reads
+    // the local slot x, where broadcasts arrive; a remote one is refused
+    // (std::invalid_argument). read from one thread at a time
     explicit mailslot_reader(std::string_view name, std::size_t max_message_size = 0);
     ~mailslot_reader();
     mailslot_reader(const mailslot_reader&) = delete;
@@ -131,6 +135,7 @@ private:
     std::filesystem::path path_;         // posix: the socket file, removed on close
     std::uint64_t file_dev_ = 0;         // posix: identity of our socket file, so
     std::uint64_t file_ino_ = 0;         // close never removes a successor's
+    std::string buffer_;                 // windows: the read buffer, reused
 };
 
 // what `slotlog send` and applications send: a json entry stamped with host,

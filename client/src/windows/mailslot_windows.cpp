@@ -1,6 +1,13 @@
 // a slot on windows: a real mailslot. the reader creates it with
-// CreateMailslotW; writers open it with CreateFileW and write one message per
-// WriteFile
+// CreateMailslotW; a writer opens it with CreateFileW for each message
+//
+// what wine does differently, and why the code is shaped by it:
+// - a writer's open handle keeps the mailslot alive, so a collector could not
+//   be restarted while any writer held one: writers open per message
+// - several writers at once must all share FILE_SHARE_WRITE
+// - GetMailslotInfo reports at most 64 KiB as the next size and ReadFile
+//   truncates a longer message silently: the read buffer starts at 1 MiB
+// - a zero-length message reads as ERROR_BROKEN_PIPE
 
 #include <slotlog/client.h>
 
@@ -16,7 +23,7 @@ namespace {
 
 // ERROR_REMOTE_MAILSLOTS_DEPRECATED, missing from older sdk headers
 constexpr DWORD remote_mailslots_disabled = 3025;
-constexpr std::size_t first_read_buffer = 64 * 1024;
+constexpr std::size_t read_buffer_size = 1024 * 1024;
 
 HANDLE as_handle(native_handle_type h) noexcept { return static_cast<HANDLE>(h); }
 
@@ -26,8 +33,12 @@ bool not_found(DWORD err) noexcept {
 }
 
 HANDLE open_for_write(const std::string& path) {
-    return ::CreateFileW(detail::widen(path).c_str(), GENERIC_WRITE, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
-                         FILE_ATTRIBUTE_NORMAL, nullptr);
+    return ::CreateFileW(detail::widen(path).c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                         OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+}
+
+[[noreturn]] void fail(const std::string& what, DWORD err) {
+    throw mailslot_error(what + ": " + detail::error_text(err), static_cast<int>(err));
 }
 
 } // namespace
@@ -40,8 +51,7 @@ mailslot_reader::mailslot_reader(std::string_view name, std::size_t max_message_
         throw std::invalid_argument("cannot read slot '" + slot_.canonical() +
                                     "': a reader creates its slot on this machine, use '" + slot_.name + "'");
     }
-    if (max_message_size_ > MAXDWORD) throw std::invalid_argument("max_message_size is larger than 4 GiB");
-    // a broadcast name is read where broadcasts arrive: the local slot
+    if (max_message_size_ >= MAXDWORD) throw std::invalid_argument("max_message_size must be below 4 GiB");
     const std::string path = slot_.local_path();
     handle_ = ::CreateMailslotW(detail::widen(path).c_str(), static_cast<DWORD>(max_message_size_),
                                 MAILSLOT_WAIT_FOREVER, nullptr);
@@ -52,8 +62,7 @@ mailslot_reader::mailslot_reader(std::string_view name, std::size_t max_message_
                 "slot '" + slot_.name + "' is already being read by another process (" + path + ")",
                 static_cast<int>(err));
         }
-        throw mailslot_error("cannot create slot '" + slot_.name + "' (" + path + "): " + detail::error_text(err),
-                             static_cast<int>(err));
+        fail("cannot create slot '" + slot_.name + "' (" + path + ")", err);
     }
 }
 
@@ -61,42 +70,53 @@ mailslot_reader::~mailslot_reader() { ::CloseHandle(as_handle(handle_)); }
 
 namespace {
 
-// one whole message, or false when none came within timeout_ms
-bool read_message(HANDLE h, const slot_name& slot, std::size_t max_size, DWORD timeout_ms, std::string& message) {
-    if (!::SetMailslotInfo(h, timeout_ms)) {
-        const DWORD err = ::GetLastError();
-        throw mailslot_error("cannot set the read timeout of slot '" + slot.name + "': " + detail::error_text(err),
-                             static_cast<int>(err));
-    }
-    // size the buffer to the waiting message when there is one
+// one whole message into buffer, or false when none came within timeout_ms
+bool read_message(HANDLE h, const slot_name& slot, std::size_t max_size, DWORD timeout_ms, std::string& buffer,
+                  std::string& message) {
     DWORD next = MAILSLOT_NO_MESSAGE;
-    std::size_t size = max_size != 0 ? max_size : first_read_buffer;
-    if (::GetMailslotInfo(h, nullptr, &next, nullptr, nullptr) && next != MAILSLOT_NO_MESSAGE) size = next;
+    if (!::GetMailslotInfo(h, nullptr, &next, nullptr, nullptr)) fail("cannot query slot '" + slot.name + "'", ::GetLastError());
+    // a zero timeout only reads what is already there
+    if (next == MAILSLOT_NO_MESSAGE && timeout_ms == 0) return false;
+
+    // one byte more than the limit, so that an oversized message shows even where it is truncated
+    std::size_t size = std::max(read_buffer_size, max_size + 1);
+    if (next != MAILSLOT_NO_MESSAGE) size = std::max<std::size_t>(size, next);
+    if (buffer.size() < size) buffer.resize(size);
+    if (!::SetMailslotInfo(h, timeout_ms)) fail("cannot set the read timeout of slot '" + slot.name + "'", ::GetLastError());
+
     for (;;) {
-        message.resize(std::max<std::size_t>(size, 1));
         DWORD got = 0;
-        if (::ReadFile(h, message.data(), static_cast<DWORD>(message.size()), &got, nullptr)) {
-            message.resize(got);
+        if (::ReadFile(h, buffer.data(), static_cast<DWORD>(buffer.size()), &got, nullptr)) {
+            if (max_size != 0 && got > max_size) {
+                throw mailslot_error("a message of " + std::to_string(got) + " bytes or more to slot '" + slot.name +
+                                         "' was dropped: the slot accepts at most " + std::to_string(max_size) +
+                                         " bytes",
+                                     ERROR_INSUFFICIENT_BUFFER);
+            }
+            message.assign(buffer.data(), got);
             return true;
         }
         const DWORD err = ::GetLastError();
         if (err == ERROR_SEM_TIMEOUT) return false;
+        if (err == ERROR_BROKEN_PIPE && got == 0) {
+            message.clear();  // wine: a zero-length message
+            return true;
+        }
         if (err == ERROR_INSUFFICIENT_BUFFER) {
             // the message stays queued whole until a buffer fits it
             next = MAILSLOT_NO_MESSAGE;
             ::GetMailslotInfo(h, nullptr, &next, nullptr, nullptr);
-            size = next != MAILSLOT_NO_MESSAGE && next > message.size() ? next : message.size() * 2;
+            buffer.resize(next != MAILSLOT_NO_MESSAGE && next > buffer.size() ? next : buffer.size() * 2);
             continue;
         }
-        throw mailslot_error("cannot read slot '" + slot.name + "': " + detail::error_text(err),
-                             static_cast<int>(err));
+        fail("cannot read slot '" + slot.name + "'", err);
     }
 }
 
 } // namespace
 
 bool mailslot_reader::try_get(std::string& message) {
-    return read_message(as_handle(handle_), slot_, max_message_size_, 0, message);
+    return read_message(as_handle(handle_), slot_, max_message_size_, 0, buffer_, message);
 }
 
 std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) {
@@ -107,7 +127,7 @@ std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) 
                                                                               : static_cast<DWORD>(ms);
     }
     std::string message;
-    if (!read_message(as_handle(handle_), slot_, max_message_size_, wait, message)) throw mailslot_empty();
+    if (!read_message(as_handle(handle_), slot_, max_message_size_, wait, buffer_, message)) throw mailslot_empty();
     return message;
 }
 
@@ -116,9 +136,7 @@ std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) 
 mailslot_writer::mailslot_writer(std::string_view name)
     : slot_(parse_slot_name(name)), handle_(INVALID_HANDLE_VALUE) {}
 
-mailslot_writer::~mailslot_writer() {
-    if (as_handle(handle_) != INVALID_HANDLE_VALUE) ::CloseHandle(as_handle(handle_));
-}
+mailslot_writer::~mailslot_writer() = default;
 
 void mailslot_writer::put(std::string_view message) {
     const std::size_t limit = network_message_limit(slot_);
@@ -128,50 +146,37 @@ void mailslot_writer::put(std::string_view message) {
                                  std::to_string(limit) + " bytes",
                              ERROR_INVALID_PARAMETER);
     }
-    if (message.size() > MAXDWORD) throw mailslot_error("a message is larger than 4 GiB", ERROR_INVALID_PARAMETER);
+    if (message.size() >= MAXDWORD) throw mailslot_error("a message must be smaller than 4 GiB", ERROR_INVALID_PARAMETER);
 
-    std::lock_guard<std::mutex> lock(mutex_);
-    // a handle opened earlier belongs to the mailslot of that time: if its
-    // reader has gone, open the slot again once (the collector may have restarted)
-    for (int attempt = 0;; ++attempt) {
-        if (as_handle(handle_) == INVALID_HANDLE_VALUE) {
-            HANDLE h = open_for_write(slot_.canonical());
-            if (h == INVALID_HANDLE_VALUE) {
-                const DWORD err = ::GetLastError();
-                if (err == remote_mailslots_disabled) {
-                    throw mailslot_error(
-                        "cannot write to '" + slot_.canonical() +
-                            "': remote mailslots are disabled on this host; they can be re-enabled with the Group "
-                            "Policy \"Enable remote mailslots\" (Computer Configuration > Administrative Templates "
-                            "> Network > Lanman Workstation)",
-                        static_cast<int>(err));
-                }
-                if (slot_.where == slot_name::scope::local && not_found(err)) {
-                    throw mailslot_error("no collector is reading slot '" + slot_.name + "' (" + slot_.canonical() +
-                                             ")",
-                                         static_cast<int>(err));
-                }
-                if (slot_.where != slot_name::scope::broadcast || !not_found(err)) {
-                    throw mailslot_error("cannot open slot '" + slot_.canonical() + "': " + detail::error_text(err),
-                                         static_cast<int>(err));
-                }
-                // no network mailslots here (wine): a broadcast still reaches
-                // this machine's reader, and nobody listening is no error
-                h = open_for_write(slot_.local_path());
-                if (h == INVALID_HANDLE_VALUE) return;
-            }
-            handle_ = h;
-        }
-        DWORD written = 0;
-        if (::WriteFile(as_handle(handle_), message.data(), static_cast<DWORD>(message.size()), &written, nullptr))
-            return;
+    // opened per message: a collector that restarts is found again, and no
+    // handle of ours keeps an old mailslot alive
+    HANDLE h = open_for_write(slot_.canonical());
+    if (h == INVALID_HANDLE_VALUE) {
         const DWORD err = ::GetLastError();
-        ::CloseHandle(as_handle(handle_));
-        handle_ = INVALID_HANDLE_VALUE;
-        if (attempt == 0) continue;
-        throw mailslot_error("cannot write to slot '" + slot_.canonical() + "': " + detail::error_text(err),
-                             static_cast<int>(err));
+        if (err == remote_mailslots_disabled) {
+            throw mailslot_error("cannot write to '" + slot_.canonical() +
+                                     "': remote mailslots are disabled on this host; they can be re-enabled with "
+                                     "the Group Policy \"Enable remote mailslots\" (Computer Configuration > "
+                                     "Administrative Templates > Network > Lanman Workstation)",
+                                 static_cast<int>(err));
+        }
+        if (slot_.where == slot_name::scope::local && not_found(err)) {
+            throw mailslot_error("no collector is reading slot '" + slot_.name + "' (" + slot_.canonical() + ")",
+                                 static_cast<int>(err));
+        }
+        if (slot_.where != slot_name::scope::broadcast || !not_found(err)) {
+            fail("cannot open slot '" + slot_.canonical() + "'", err);
+        }
+        // no network mailslots here (wine): a broadcast still reaches this
+        // machine's reader, and nobody listening is no error
+        h = open_for_write(slot_.local_path());
+        if (h == INVALID_HANDLE_VALUE) return;
     }
+    DWORD written = 0;
+    const BOOL ok = ::WriteFile(h, message.data(), static_cast<DWORD>(message.size()), &written, nullptr);
+    const DWORD err = ok ? 0 : ::GetLastError();
+    ::CloseHandle(h);
+    if (!ok) fail("cannot write a message of " + std::to_string(message.size()) + " bytes to slot '" + slot_.canonical() + "'", err);
 }
 
 } // namespace slotlog
