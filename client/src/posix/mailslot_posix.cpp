@@ -211,12 +211,12 @@ std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) 
         if (try_get(message)) return message;
         throw mailslot_empty();
     }
-    const bool forever_ = timeout < std::chrono::milliseconds::zero();
-    const auto deadline = clock::now() + (forever_ ? std::chrono::milliseconds::zero() : timeout);
+    const bool wait_forever = timeout < std::chrono::milliseconds::zero();
+    const auto deadline = clock::now() + (wait_forever ? std::chrono::milliseconds::zero() : timeout);
     for (;;) {
         if (try_get(message)) return message;
         int wait_ms = -1;
-        if (!forever_) {
+        if (!wait_forever) {
             const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock::now()).count();
             if (left <= 0) throw mailslot_empty();
             wait_ms = left > INT_MAX ? INT_MAX : static_cast<int>(left);
