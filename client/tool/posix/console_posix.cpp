@@ -23,6 +23,9 @@ void stop_on_interrupt(std::atomic<bool>& flag) {
     stop_flag = &flag;
     struct sigaction action {};
     action.sa_handler = on_signal;
+    // a write blocked on a full pipe resumes, so no line is cut; a second
+    // signal ends the process the default way
+    action.sa_flags = SA_RESTART | SA_RESETHAND;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
