@@ -34,8 +34,8 @@ BOOL WINAPI on_console_event(DWORD event) {
     case CTRL_C_EVENT:
     case CTRL_BREAK_EVENT:
     case CTRL_CLOSE_EVENT:
-        if (stop_flag) stop_flag->store(true);
-        return TRUE;
+        // the first one stops gracefully; a second one ends the process the default way
+        return stop_flag && !stop_flag->exchange(true) ? TRUE : FALSE;
     default:
         return FALSE;
     }
