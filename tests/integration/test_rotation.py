@@ -35,8 +35,10 @@ def test_rotation_keeps_max_files_and_every_line_of_them(tmp_path, env, collecto
 def test_tail_follows_across_rotations(tmp_path, env, collectors):
     log = tmp_path / "t.log"
     c = collectors(file_config(log, max_size="8KiB", max_files=5)).wait_ready(log)
+    # tail writes to a file: a pipe nobody reads would fill and stall it
+    tail_out = tmp_path / "tail.out"
     tail = subprocess.Popen([str(BIN / "slotlog"), "tail", "-f", "-n", "0", str(log)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=open(tail_out, "wb"), stderr=subprocess.PIPE)
     time.sleep(0.5)  # tail has opened the file
     n = 1200
     # ~100 bytes a line, ~80 lines a file: a rotation about every 0.4 s at this pace
@@ -46,11 +48,11 @@ def test_tail_follows_across_rotations(tmp_path, env, collectors):
     wait_for(lambda: any("message 01199" in l for l in read_lines(log)), what="the last message in the file")
     time.sleep(0.6)  # tail's next polls
     tail.send_signal(signal.SIGINT)
-    out, err = tail.communicate(timeout=10)
+    _, err = tail.communicate(timeout=10)
     assert c.stop() == 0
     assert rotated(log, 3).exists(), "the test should have rotated the file several times"
 
-    got = entries(out.decode().splitlines(), "follow")
+    got = entries(read_lines(tail_out), "follow")
     assert got == [f"message {i:05}" for i in range(n)], err.decode()
 
 
