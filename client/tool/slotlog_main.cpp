@@ -24,7 +24,7 @@ constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
 constexpr std::string_view usage_text =
-    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [MESSAGE...]
+    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [--raw] [MESSAGE...]
        slotlog tail [-f] [-n N] [--level LEVEL] PATH
        slotlog --help | --version
 
@@ -36,6 +36,8 @@ send    writes each MESSAGE as one entry to a slot; with no MESSAGE, each line
                       \\HOST\mailslot\logger or \\DOMAIN\mailslot\logger
   -l, --level LEVEL   trace, debug, info, notice, warning, error or critical
   -a, --app APP       the application the entries come from
+      --raw           send each message exactly as given, without the json
+                      envelope (a syslog line, plain text, or STOP)
 
 tail    prints the last entries of a log file written by slotlogd
   -n, --lines N       how many entries (default 10)
@@ -120,6 +122,7 @@ int send_command(const std::vector<std::string>& args) {
     std::string slot = "logger";
     std::string level;
     std::string app;
+    bool raw = false;
     arguments a(args, 2);
     while (auto opt = a.option()) {
         if (*opt == "-s" || *opt == "--slot") {
@@ -128,6 +131,8 @@ int send_command(const std::vector<std::string>& args) {
             level = std::string(slotlog::level_name(level_argument(a.value(*opt))));
         } else if (*opt == "-a" || *opt == "--app") {
             app = a.value(*opt);
+        } else if (*opt == "--raw") {
+            raw = true;
         } else if (*opt == "-h" || *opt == "--help") {
             std::cout << usage_text;
             return exit_ok;
@@ -135,6 +140,7 @@ int send_command(const std::vector<std::string>& args) {
             throw usage_error("unknown option '" + *opt + "' for send");
         }
     }
+    if (raw && (!level.empty() || !app.empty())) throw usage_error("--raw sends messages as given: no -l or -a");
     const std::vector<std::string> messages = a.operands();
 
     std::optional<slotlog::mailslot_writer> writer;
@@ -144,16 +150,17 @@ int send_command(const std::vector<std::string>& args) {
         throw usage_error(e.what());
     }
     const slotlog::message_fields fields{level, app};
+    auto put = [&](const std::string& m) { writer->put(raw ? m : slotlog::make_json_message(m, fields)); };
     try {
         if (!messages.empty()) {
-            for (const auto& m : messages) writer->put(slotlog::make_json_message(m, fields));
+            for (const auto& m : messages) put(m);
             return exit_ok;
         }
         // one message per line of standard input, empty lines included
         std::string line;
         while (std::getline(std::cin, line)) {
             if (!line.empty() && line.back() == '\r') line.pop_back();
-            writer->put(slotlog::make_json_message(line, fields));
+            put(line);
         }
         if (std::cin.bad()) {
             std::cerr << "slotlog send: cannot read standard input\n";

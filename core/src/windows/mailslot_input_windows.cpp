@@ -1,8 +1,12 @@
 // the windows mailslot: CreateMailslotW, read with overlapped ReadFile while
-// waiting on the read and a stop event together (no polling)
+// waiting on the read and a stop event together (no polling). windows creates
+// the handle overlapped; wine 8 creates it synchronous, so ReadFile blocks
+// there: stop() also writes a wake token (random per input, never delivered)
+// that ends such a read
 
 #include <windows.h>
 
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -38,6 +42,11 @@ public:
         }
         read_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
         stop_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        std::random_device random;
+        for (int i = 0; i < 8; ++i) {
+            const auto r = random();
+            wake_token_.append(reinterpret_cast<const char*>(&r), sizeof r);
+        }
     }
 
     ~mailslot_input() override { stop(); }
@@ -47,8 +56,10 @@ public:
     }
 
     void stop() noexcept override {
+        if (!thread_.joinable()) return;
         ::SetEvent(stop_event_.get());
-        if (thread_.joinable()) thread_.join();
+        wake_();
+        thread_.join();
     }
 
     const std::string& name() const noexcept override { return name_; }
@@ -57,6 +68,10 @@ private:
     void run_(message_handler& handler) noexcept {
         origin from{slot_.name, {}, {}};
         for (;;) {
+            if (::WaitForSingleObject(stop_event_.get(), 0) == WAIT_OBJECT_0) {
+                drain_(handler, from);
+                return;
+            }
             OVERLAPPED ov{};
             ov.hEvent = read_event_.get();
             ::ResetEvent(read_event_.get());
@@ -88,8 +103,20 @@ private:
     }
 
     void deliver_(message_handler& handler, origin& from, DWORD size) noexcept {
+        const std::string_view message(buffer_.data(), size);
+        if (message == wake_token_) return;
         from.received = clock::now();
-        handler.on_message(std::string_view(buffer_.data(), size), from);
+        handler.on_message(message, from);
+    }
+
+    void wake_() noexcept {
+        const auto path = widen(slot_.local_path());
+        const HANDLE h = ::CreateFileW(path.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
+                                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+        if (h == INVALID_HANDLE_VALUE) return;
+        DWORD written = 0;
+        ::WriteFile(h, wake_token_.data(), static_cast<DWORD>(wake_token_.size()), &written, nullptr);
+        ::CloseHandle(h);
     }
 
     void grow_() {
@@ -123,6 +150,7 @@ private:
     slot_name slot_;
     std::string name_;
     std::vector<char> buffer_;
+    std::string wake_token_;
     win_handle mailslot_;
     win_handle read_event_;
     win_handle stop_event_;

@@ -1,0 +1,91 @@
+"""slotlogd.exe serve under wine: a real mailslot, slotlog.exe as the writer,
+udp from the linux side, a raw STOP to end it."""
+import json
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+BIN = Path(os.environ["SLOTLOG_BIN_DIR"])
+WINE_RUN = os.environ["SLOTLOG_WINE_RUN"]
+
+
+def win_path(p):
+    return "Z:" + str(p).replace("/", "\\")
+
+
+def wine(*args, **kwargs):
+    return subprocess.run([WINE_RUN, *args], capture_output=True, timeout=120, **kwargs)
+
+
+def start_serve(folder, config, *extra):
+    cfg = folder / "slotlogd.json"
+    cfg.write_text(json.dumps(config))
+    return subprocess.Popen([WINE_RUN, str(BIN / "slotlogd.exe"), "serve", "-c", win_path(cfg), *extra],
+                            cwd=folder, stdout=open(folder / "out.txt", "wb"), stderr=open(folder / "err.txt", "wb"))
+
+
+def lines(path):
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):
+    port = free_udp_port()
+    log = tmp_path / "logs" / "w.log"
+    serve = start_serve(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "slotlog-wine-test"},
+                   {"type": "udp", "bind": f"127.0.0.1:{port}"}],
+        "outputs": [{"type": "file", "path": "logs/w.log"}],
+    }, "--allow-plain-stop")
+    try:
+        wait_for(lambda: any("started" in l for l in lines(log)), 60, "slotlogd.exe to start")
+
+        # a second collector on the same slot is refused
+        second = tmp_path / "second"
+        second.mkdir()
+        (second / "c.json").write_text(json.dumps({
+            "inputs": [{"type": "mailslot", "name": "slotlog-wine-test"}],
+            "outputs": [{"type": "file", "path": "x.log"}]}))
+        r = wine(str(BIN / "slotlogd.exe"), "serve", "-c", win_path(second / "c.json"))
+        assert r.returncode == 3, r.stderr
+        assert b"already being read" in r.stderr
+
+        slot = r"\\.\mailslot\slotlog-wine-test"
+        r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "-l", "warning", "-a", "billing", "over the mailslot")
+        assert r.returncode == 0, r.stderr
+        stdin = "".join(f"bulk {i:04}\n" for i in range(500)).encode()
+        r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "-a", "bulk", input=stdin)
+        assert r.returncode == 0, r.stderr
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(b"<12>Nov 24 21:17:35 linuxhost app[7]: over udp", ("127.0.0.1", port))
+        wait_for(lambda: any("over udp" in l for l in lines(log)), 30, "the udp message")
+
+        r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", "STOP")
+        assert r.returncode == 0, r.stderr
+        assert serve.wait(timeout=60) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    got = lines(log)
+    assert any(l.endswith("WARNING " + l.split(" ")[2] + " billing[" + l.split("billing[")[1].split("]")[0] + "]: over the mailslot")
+               for l in got if "billing[" in l)
+    assert [l.split("]: ", 1)[1] for l in got if " bulk[" in l] == [f"bulk {i:04}" for i in range(500)]
+    assert any("WARNING linuxhost app[7]: over udp" in l for l in got)
+    assert any("stop requested by a plain STOP message" in l for l in got)
+    assert "slotlogd stopping" in got[-1]
