@@ -1,8 +1,11 @@
 #pragma once
 
-// the platform's transports, picked by make_input (inputs_posix.cpp / inputs_windows.cpp)
+// the transports behind make_input: each platform implements
+// make_mailslot_input and make_udp_input in its own files
 
 #include <memory>
+#include <string>
+#include <thread>
 
 #include <slotlog/input.h>
 
@@ -10,6 +13,34 @@ namespace slotlog {
 
 std::unique_ptr<input> make_mailslot_input(const input_config& cfg);
 std::unique_ptr<input> make_udp_input(const input_config& cfg);
+
+// an input that reads on a thread of its own. derived classes call stop() in
+// their destructor, before the members run() uses are gone
+class threaded_input : public input {
+public:
+    void start(message_handler& handler) final {
+        thread_ = std::thread([this, &handler] { run(handler); });
+    }
+    void stop() noexcept final {
+        if (!thread_.joinable()) return;
+        wake();
+        thread_.join();
+    }
+    const std::string& name() const noexcept final { return name_; }
+
+protected:
+    explicit threaded_input(std::string name) : name_(std::move(name)) {}
+    // reads until woken, then delivers what the endpoint still holds and returns
+    virtual void run(message_handler& handler) noexcept = 0;
+    virtual void wake() noexcept = 0;
+
+private:
+    std::string name_;
+    std::thread thread_;
+};
+
+// after a stop, what an endpoint already holds is still delivered, up to this many
+inline constexpr int max_drain_after_stop = 1 << 20;
 
 // "127.0.0.1:5514", "[::1]:5514" -> host, port (validated by the configuration)
 struct host_port {

@@ -15,7 +15,7 @@
 
 #include <algorithm>
 
-#include "windows/utf16.h"
+#include <slotlog/detail/utf16.h>
 
 namespace slotlog {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "system.h"
-#include "windows/utf16.h"
+#include <slotlog/detail/utf16.h>
 
 namespace slotlog {
 

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <chrono>
 #include <thread>
 
 #include <slotlog/client.h>
@@ -16,30 +17,18 @@ namespace slotlog {
 
 namespace {
 
-// after a stop, what the socket already holds is still delivered, up to this many
-constexpr int max_drain_after_stop = 1 << 20;
-
-class mailslot_input final : public input {
+class mailslot_input final : public threaded_input {
 public:
     explicit mailslot_input(const input_config& cfg)
-        : reader_(cfg.name, static_cast<std::size_t>(cfg.max_message_size)),
-          slot_(reader_.slot().name), name_("mailslot:" + reader_.slot().name) {}
+        : threaded_input(cfg.key()), reader_(cfg.name, static_cast<std::size_t>(cfg.max_message_size)),
+          slot_(reader_.slot().name) {}
 
     ~mailslot_input() override { stop(); }
 
-    void start(message_handler& handler) override {
-        thread_ = std::thread([this, &handler] { run_(handler); });
-    }
-
-    void stop() noexcept override {
-        wake_.notify();
-        if (thread_.joinable()) thread_.join();
-    }
-
-    const std::string& name() const noexcept override { return name_; }
-
 private:
-    void run_(message_handler& handler) noexcept {
+    void wake() noexcept override { wake_.notify(); }
+
+    void run(message_handler& handler) noexcept override {
         std::string message;
         pollfd fds[2] = {{reader_.native_handle(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
         for (;;) {
@@ -68,9 +57,7 @@ private:
 
     mailslot_reader reader_;
     std::string slot_;
-    std::string name_;
     wake_pipe wake_;
-    std::thread thread_;
 };
 
 } // namespace

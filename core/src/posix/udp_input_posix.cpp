@@ -13,7 +13,6 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -26,12 +25,11 @@ namespace {
 
 constexpr unsigned batch_size = 64;
 constexpr std::size_t max_udp_payload = 65535;
-constexpr int max_drain_after_stop = 1 << 20;
 
-class udp_input final : public input {
+class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : slot_("udp:" + cfg.bind), name_(cfg.key()),
+        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind),
           buffer_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
                            ? max_udp_payload
                            : static_cast<std::size_t>(cfg.max_message_size)) {
@@ -66,23 +64,14 @@ public:
         ::close(fd_);
     }
 
-    void start(message_handler& handler) override {
-        thread_ = std::thread([this, &handler] { run_(handler); });
-    }
-
-    void stop() noexcept override {
-        wake_.notify();
-        if (thread_.joinable()) thread_.join();
-    }
-
-    const std::string& name() const noexcept override { return name_; }
-
 private:
     static std::runtime_error error_(const char* what, const std::string& bind) {
         return std::runtime_error(fmt::format("{} {}: {}", what, bind, std::strerror(errno)));
     }
 
-    void run_(message_handler& handler) noexcept {
+    void wake() noexcept override { wake_.notify(); }
+
+    void run(message_handler& handler) noexcept override {
         pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
         for (;;) {
             if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
@@ -126,12 +115,10 @@ private:
     }
 
     std::string slot_;
-    std::string name_;
     std::size_t buffer_size_;
     int fd_ = -1;
     std::unique_ptr<char[]> buffers_;
     wake_pipe wake_;
-    std::thread thread_;
 };
 
 } // namespace

@@ -7,7 +7,6 @@
 #include <windows.h>
 
 #include <random>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -22,12 +21,11 @@ namespace slotlog {
 namespace {
 
 constexpr DWORD initial_buffer = 64 * 1024;
-constexpr int max_drain_after_stop = 1 << 20;
 
-class mailslot_input final : public input {
+class mailslot_input final : public threaded_input {
 public:
     explicit mailslot_input(const input_config& cfg)
-        : slot_(parse_slot_name(cfg.name)), name_("mailslot:" + slot_.name),
+        : threaded_input(cfg.key()), slot_(parse_slot_name(cfg.name)),
           buffer_(cfg.max_message_size ? static_cast<std::size_t>(cfg.max_message_size) : initial_buffer) {
         const auto path = widen(slot_.local_path());
         mailslot_.reset(::CreateMailslotW(path.c_str(), static_cast<DWORD>(cfg.max_message_size),
@@ -51,21 +49,8 @@ public:
 
     ~mailslot_input() override { stop(); }
 
-    void start(message_handler& handler) override {
-        thread_ = std::thread([this, &handler] { run_(handler); });
-    }
-
-    void stop() noexcept override {
-        if (!thread_.joinable()) return;
-        ::SetEvent(stop_event_.get());
-        wake_();
-        thread_.join();
-    }
-
-    const std::string& name() const noexcept override { return name_; }
-
 private:
-    void run_(message_handler& handler) noexcept {
+    void run(message_handler& handler) noexcept override {
         origin from{slot_.name, {}, {}};
         for (;;) {
             if (::WaitForSingleObject(stop_event_.get(), 0) == WAIT_OBJECT_0) {
@@ -109,7 +94,8 @@ private:
         handler.on_message(message, from);
     }
 
-    void wake_() noexcept {
+    void wake() noexcept override {
+        ::SetEvent(stop_event_.get());
         const auto path = widen(slot_.local_path());
         const HANDLE h = ::CreateFileW(path.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
                                        OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
@@ -148,13 +134,11 @@ private:
     }
 
     slot_name slot_;
-    std::string name_;
     std::vector<char> buffer_;
     std::string wake_token_;
     win_handle mailslot_;
     win_handle read_event_;
     win_handle stop_event_;
-    std::thread thread_;
 };
 
 } // namespace

@@ -8,7 +8,6 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -20,7 +19,6 @@ namespace slotlog {
 namespace {
 
 constexpr std::size_t max_udp_payload = 65535;
-constexpr int max_drain_after_stop = 1 << 20;
 
 void start_winsock() {
     static std::once_flag once;
@@ -30,11 +28,10 @@ void start_winsock() {
     });
 }
 
-class udp_input final : public input {
+class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : slot_("udp:" + cfg.bind), name_(cfg.key()),
-          buffer_(new char[max_udp_payload]) {
+        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind), buffer_(new char[max_udp_payload]) {
         start_winsock();
         const auto [host, port] = split_host_port(cfg.bind);
         addrinfo hints{};
@@ -69,23 +66,14 @@ public:
         ::WSACloseEvent(data_event_);
     }
 
-    void start(message_handler& handler) override {
-        thread_ = std::thread([this, &handler] { run_(handler); });
-    }
-
-    void stop() noexcept override {
-        ::SetEvent(stop_event_.get());
-        if (thread_.joinable()) thread_.join();
-    }
-
-    const std::string& name() const noexcept override { return name_; }
-
 private:
     static std::runtime_error error_(const char* what, const std::string& bind) {
         return std::runtime_error(fmt::format("{} {}: {}", what, bind, error_text(::WSAGetLastError())));
     }
 
-    void run_(message_handler& handler) noexcept {
+    void wake() noexcept override { ::SetEvent(stop_event_.get()); }
+
+    void run(message_handler& handler) noexcept override {
         const HANDLE events[2] = {data_event_, stop_event_.get()};
         for (;;) {
             const DWORD which = ::WaitForMultipleObjects(2, events, FALSE, INFINITE);
@@ -115,12 +103,10 @@ private:
     }
 
     std::string slot_;
-    std::string name_;
     std::unique_ptr<char[]> buffer_;
     SOCKET socket_ = INVALID_SOCKET;
     WSAEVENT data_event_ = WSA_INVALID_EVENT;
     win_handle stop_event_;
-    std::thread thread_;
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 #pragma once
 
-// utf-8 <-> utf-16 for the wide windows api
+// utf-8 <-> utf-16 for the wide windows api (windows only; shared by the
+// client library and the core, not part of the client api)
 
 #include <string>
 #include <string_view>
