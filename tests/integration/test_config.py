@@ -1,8 +1,11 @@
 """A bad configuration is refused with the key's path; check-config reports every problem."""
 import json
 import subprocess
+from pathlib import Path
 
 from conftest import BIN, collectors, env  # noqa: F401
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 
 
 def run(*args, env):
@@ -65,3 +68,16 @@ def test_usage_errors_and_help(env):
     assert h.returncode == 0 and b"exit codes" in h.stdout
     v = run("--version", env=env)
     assert v.returncode == 0 and v.stdout.startswith(b"slotlogd ")
+
+
+def test_the_example_configuration_is_valid(env):
+    example = EXAMPLES / "slotlogd.json"
+    r = run("check-config", str(example), env=env)
+    assert r.returncode == 0, r.stdout.decode()
+
+
+def test_the_windows_example_names_its_platform_only_output(env):
+    example = EXAMPLES / "slotlogd-windows.json"
+    r = run("check-config", str(example), env=env)
+    assert r.returncode == 1
+    assert "outputs[1].type" in r.stdout.decode() and "Windows" in r.stdout.decode(), r.stdout.decode()

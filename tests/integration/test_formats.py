@@ -90,3 +90,12 @@ def test_json_output_lines(tmp_path, env, collectors):
     plain = next(o for o in objs if o["msg"] == "plain")
     assert plain["host"] is None and plain["app"] is None and plain["pid"] is None and plain["seq"] is None
     assert plain["level"] == "info"
+
+
+def test_slotlog_send_raw_sends_the_payload_as_is(tmp_path, env, collectors):
+    log = tmp_path / "raw.log"
+    c = collectors(file_config(log)).wait_ready(log)
+    slotlog("send", "--raw", "<11>Nov 24 21:17:35 rawhost rawapp[5]: sent raw", env=env)
+    assert slotlog("send", "--raw", "-l", "error", "x", env=env, check=False).returncode == 2
+    assert c.stop() == 0
+    assert any(l.endswith("ERROR rawhost rawapp[5]: sent raw") for l in read_lines(log))
