@@ -21,12 +21,6 @@ constexpr auto writer_wait = std::chrono::milliseconds(250);
 constexpr auto flush_interval = std::chrono::seconds(1);
 constexpr auto drop_report_interval = std::chrono::seconds(60);
 
-// a stop sentinel may carry the end of line or nul a c client adds
-std::string_view trim_message_end(std::string_view s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == '\0')) s.remove_suffix(1);
-    return s;
-}
-
 } // namespace
 
 pipeline::pipeline(config cfg, pipeline_options options)
@@ -122,10 +116,11 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
 }
 
 bool pipeline::is_plain_stop_(std::string_view payload) const {
+    // the sentinel may carry the end of line or nul a c client adds
     if (payload.size() > 64) return false;
-    if (trim_message_end(payload) == "STOP") return true;
+    if (strip_terminators(payload) == "STOP") return true;
     const auto text = unmarshal_string(payload);
-    return text && trim_message_end(*text) == "STOP";
+    return text && strip_terminators(*text) == "STOP";
 }
 
 entry pipeline::self_entry_(level lvl, const std::string& msg) const {
