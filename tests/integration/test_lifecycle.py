@@ -5,7 +5,7 @@ import socket
 import subprocess
 import time
 
-from conftest import BIN, collectors, entries, env, file_config, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import BIN, collectors, entries, env, file_config, free_udp_port, read_lines, slotlog, wait_for  # noqa: F401
 
 
 def test_a_stale_socket_from_a_crashed_collector_is_replaced(tmp_path, env, collectors):
@@ -37,19 +37,40 @@ def test_a_second_collector_on_the_same_slot_is_a_clear_startup_error(tmp_path, 
     assert any(l.endswith("]: first still works") for l in read_lines(log))
 
 
-def test_sighup_reloads_without_losing_entries(tmp_path, env, collectors):
+def test_sighup_reloads_under_load_without_losing_entries(tmp_path, env, collectors):
     log = tmp_path / "before.log"
     c = collectors(file_config(log)).wait_ready(log)
-    slotlog("send", "-a", "reload", *[f"m{i}" for i in range(200)], env=env)
+    # a sender is busy, at a steady pace, while the configuration changes under it
+    n, batch = 10_000, 100
+    sender = subprocess.Popen([str(BIN / "slotlog"), "send", "-a", "reload"], env=env, stdin=subprocess.PIPE)
+
+    def send_batches(first, last):
+        for b in range(first, last):
+            sender.stdin.write("".join(f"m{i}\n" for i in range(b * batch, (b + 1) * batch)).encode())
+            sender.stdin.flush()
+            time.sleep(0.01)
+
+    send_batches(0, 30)
     after = tmp_path / "after.log"
-    c.config_path.write_text(json.dumps(file_config(after, format="json")))
+    port = free_udp_port()
+    c.config_path.write_text(json.dumps(file_config(
+        after, inputs=[{"type": "mailslot", "name": "logger"}, {"type": "udp", "bind": f"127.0.0.1:{port}"}],
+        format="json")))
     c.proc.send_signal(signal.SIGHUP)
+    send_batches(30, n // batch)
+    sender.stdin.close()
+    assert sender.wait(timeout=60) == 0
     wait_for(lambda: any("configuration reloaded" in l for l in read_lines(after)), what="the reload")
-    slotlog("send", "-a", "reload", *[f"m{i}" for i in range(200, 400)], env=env)
+    # the new udp input is live
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b'{"msg": "via the new input", "app": "udpnew"}', ("127.0.0.1", port))
+    wait_for(lambda: any("via the new input" in l for l in read_lines(after)), what="the new udp input")
     assert c.stop() == 0
     text = entries(read_lines(log), "reload")
     as_json = [json.loads(l)["msg"] for l in read_lines(after) if '"app":"reload"' in l]
-    assert text + as_json == [f"m{i}" for i in range(400)]
+    # every message once, in order, split between the two files at the swap
+    assert text and as_json, "the reload should have happened while messages were flowing"
+    assert text + as_json == [f"m{i}" for i in range(n)]
 
 
 def test_a_bad_config_on_reload_keeps_the_running_one(tmp_path, env, collectors):
