@@ -9,6 +9,7 @@
 #include <slotlog/platform.h>
 
 #include "serve.h"
+#include "service_host.h"
 
 namespace {
 
@@ -86,8 +87,8 @@ int main(int argc, char** argv) {
     }
     if (command == "serve") return serve_command(args);
     if (command == "check-config") return check_config(args);
-    if (command == "service" || command == "install" || command == "uninstall") {
-        return usage_error("'" + command + "' is not available in this build yet: the Windows service host is a later issue");
-    }
+    if (command == "service") return run_service(args);
+    if (command == "install") return install_service(args);
+    if (command == "uninstall") return uninstall_service(args);
     return usage_error("unknown command '" + command + "'");
 }

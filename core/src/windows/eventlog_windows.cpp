@@ -1,0 +1,2 @@
+// stub, to be written (issue 3)
+#include <slotlog/eventlog.h>
