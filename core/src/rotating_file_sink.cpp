@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "file_ops.h"
+
 namespace slotlog {
 
 namespace fs = std::filesystem;
@@ -69,36 +71,32 @@ bool rotating_file_sink::rotate() {
 }
 
 // oldest backup out, every backup one up, current to .1; each target is
-// vacated first and checked, so a failure anywhere never overwrites a kept file
+// vacated first and a rename never replaces, so a failure anywhere never
+// overwrites a kept file
 bool rotating_file_sink::rotate_files_() {
-    std::error_code ec;
-    auto fail = [&](const fs::path& what) {
+    auto fail = [&](const fs::path& what, const std::string& why) {
         if (failed_rotations_ == 0 && report_) {
-            report_(level::error, fmt::format("cannot rotate {}: {}: {}; still writing to {} and retrying",
-                                              path_.string(), what.string(), ec.message(), path_.string()));
+            const auto where = what == path_ ? std::string() : what.string() + ": ";
+            report_(level::error, fmt::format("cannot rotate {}: {}{}; still writing to it and retrying",
+                                              path_.string(), where, why));
         }
         return false;
     };
     if (max_files_ == 1) {
         // no backups kept: the current file starts over
+        std::error_code ec;
         fs::resize_file(path_, 0, ec);
-        return ec ? fail(path_) : true;
+        return ec ? fail(path_, ec.message()) : true;
     }
     const auto oldest = backup_path(path_, max_files_ - 1);
-    fs::remove(oldest, ec);
-    if (ec) return fail(oldest);
+    if (auto why = remove_file(oldest)) return fail(oldest, *why);
     for (std::uint32_t i = max_files_ - 1; i >= 2; --i) {
         const auto from = backup_path(path_, i - 1);
+        std::error_code ec;
         if (!fs::exists(from, ec)) continue;
-        const auto to = backup_path(path_, i);
-        if (fs::exists(to, ec)) return fail(to);
-        fs::rename(from, to, ec);
-        if (ec) return fail(from);
+        if (auto why = rename_file(from, backup_path(path_, i))) return fail(from, *why);
     }
-    const auto first = backup_path(path_, 1);
-    if (fs::exists(first, ec)) return fail(first);
-    fs::rename(path_, first, ec);
-    if (ec) return fail(path_);
+    if (auto why = rename_file(path_, backup_path(path_, 1))) return fail(path_, *why);
     return true;
 }
 
