@@ -89,3 +89,40 @@ def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):
     assert any("WARNING linuxhost app[7]: over udp" in l for l in got)
     assert any("stop requested by a plain STOP message" in l for l in got)
     assert "slotlogd stopping" in got[-1]
+
+
+def test_tail_follows_rotations_without_blocking_them(tmp_path):
+    log = tmp_path / "logs" / "t.log"
+    serve = start_serve(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "slotlog-wine-tail"}],
+        "outputs": [{"type": "file", "path": "logs/t.log", "max_size": "8KiB", "max_files": 10}],
+    }, "--allow-plain-stop")
+    tail = None
+    try:
+        wait_for(lambda: any("started" in l for l in lines(log)), 60, "slotlogd.exe to start")
+        tail_out = tmp_path / "tail.out"
+        tail = subprocess.Popen([WINE_RUN, str(BIN / "slotlog.exe"), "tail", "-f", "-n", "0", win_path(log)],
+                                stdout=open(tail_out, "wb"), stderr=subprocess.PIPE)
+        time.sleep(2)  # tail has opened the file
+        slot = r"\\.\mailslot\slotlog-wine-tail"
+        # ~100 bytes a line: 50 lines a batch, at most one rotation between two polls of tail
+        n, batch = 1000, 50
+        for start in range(0, n, batch):
+            stdin = "".join(f"follow {i:05} {'x' * 60}\n" for i in range(start, start + batch)).encode()
+            r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "-a", "tail", input=stdin)
+            assert r.returncode == 0, r.stderr
+            time.sleep(0.3)
+        wait_for(lambda: any(f"follow {n - 1:05}" in l for l in lines(tail_out)), 30, "tail to print the last line")
+        tail.send_signal(2)
+        tail.wait(timeout=30)
+        r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", "STOP")
+        assert serve.wait(timeout=60) == 0
+    finally:
+        for p in (tail, serve):
+            if p is not None and p.poll() is None:
+                p.kill()
+    assert (log.parent / "t.5.log").exists(), "the file should have rotated several times"
+    got = [l.split("]: ", 1)[1].split()[1] for l in lines(tail_out) if " tail[" in l]
+    assert got == [f"{i:05}" for i in range(n)]
+    # tail never held up a rotation
+    assert not any("cannot rotate" in l for f in log.parent.iterdir() for l in lines(f))
