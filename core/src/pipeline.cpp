@@ -115,6 +115,13 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
     }
 }
 
+void pipeline::on_drop(const std::string& why) noexcept {
+    counters_.input_drops.fetch_add(1, std::memory_order_relaxed);
+    report(level::warning, "message dropped: " + why);
+}
+
+void pipeline::on_problem(level lvl, const std::string& what) noexcept { report(lvl, what); }
+
 bool pipeline::is_plain_stop_(std::string_view payload) const {
     // the sentinel may carry the end of line or nul a c client adds
     if (payload.size() > 64) return false;
@@ -177,7 +184,7 @@ void pipeline::run_writer_() noexcept {
     write_(self_entry_(level::notice, fmt::format("slotlogd stopping: {} messages received, {} entries written, "
                                                   "{} dropped",
                                                   counters_.received.load(), counters_.written.load(),
-                                                  counters_.queue_drops.load())),
+                                                  counters_.queue_drops.load() + counters_.input_drops.load())),
            *outputs_);
     flush_(*outputs_);
 }

@@ -99,3 +99,19 @@ def test_slotlog_send_raw_sends_the_payload_as_is(tmp_path, env, collectors):
     assert slotlog("send", "--raw", "-l", "error", "x", env=env, check=False).returncode == 2
     assert c.stop() == 0
     assert any(l.endswith("ERROR rawhost rawapp[5]: sent raw") for l in read_lines(log))
+
+
+def test_a_message_over_max_message_size_is_a_counted_drop_that_harms_no_other(tmp_path, env, collectors):
+    log = tmp_path / "big.log"
+    c = collectors(file_config(log, inputs=[{"type": "mailslot", "name": "logger",
+                                             "max_message_size": "1KiB"}])).wait_ready(log)
+    c.send_datagram(b"fits " + b"a" * 1000)
+    c.send_datagram(b"too big " + b"b" * 2000)
+    c.send_datagram(b"after the big one")
+    assert c.stop() == 0
+    lines = read_lines(log)
+    assert any(l.endswith("]: fits " + "a" * 1000) for l in lines)
+    assert any("WARNING" in l and "message dropped" in l and "2008 bytes" in l for l in lines), "\n".join(lines)
+    assert any(l.endswith("]: after the big one") for l in lines)
+    assert not any("bbbb" in l for l in lines), "nothing of the dropped message is written"
+    assert "1 dropped" in lines[-1]

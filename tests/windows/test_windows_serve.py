@@ -126,3 +126,31 @@ def test_tail_follows_rotations_without_blocking_them(tmp_path):
     assert got == [f"{i:05}" for i in range(n)]
     # tail never held up a rotation
     assert not any("cannot rotate" in l for f in log.parent.iterdir() for l in lines(f))
+
+
+def test_messages_over_the_slot_maximum_are_whole_or_reported(tmp_path):
+    log = tmp_path / "logs" / "big.log"
+    serve = start_serve(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "slotlog-wine-big", "max_message_size": "4KiB"}],
+        "outputs": [{"type": "file", "path": "logs/big.log"}],
+    }, "--allow-plain-stop")
+    slot = r"\\.\mailslot\slotlog-wine-big"
+    try:
+        wait_for(lambda: any("started" in l for l in lines(log)), 60, "slotlogd.exe to start")
+        exact = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", input=b"a" * 4096)
+        assert exact.returncode == 0, exact.stderr
+        # windows refuses a write over the slot's maximum; wine delivers it: then it must arrive whole
+        over = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", input=b"b" * 5000)
+        # far over the read buffer: windows refuses it; wine cuts it, and the collector must say so
+        huge = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", input=b"c" * 70000)
+        wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", "STOP")
+        assert serve.wait(timeout=60) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    got = lines(log)
+    assert any(l.endswith("]: " + "a" * 4096) for l in got)
+    if over.returncode == 0:
+        assert any(l.endswith("]: " + "b" * 5000) for l in got), "a message the slot accepted was cut"
+    if huge.returncode == 0:
+        assert any("WARNING" in l and "may have been cut by the system" in l for l in got)

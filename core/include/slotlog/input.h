@@ -9,12 +9,16 @@
 
 namespace slotlog {
 
-// where a transport delivers each message it reads. called from the input's
-// own thread; must not throw
+// where a transport delivers each message it reads, and says what it could
+// not. called from the input's own thread; must not throw
 class message_handler {
 public:
     virtual ~message_handler() = default;
     virtual void on_message(std::string_view payload, const origin& from) noexcept = 0;
+    // a message the transport had to drop (too large for the slot): counted and reported
+    virtual void on_drop(const std::string& why) noexcept = 0;
+    // trouble the transport handled (a read that failed, a message the system cut): reported
+    virtual void on_problem(level lvl, const std::string& what) noexcept = 0;
 };
 
 // a transport that reads messages: the posix unix-socket mailslot, the windows

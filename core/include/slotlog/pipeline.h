@@ -22,6 +22,7 @@ namespace slotlog {
 struct pipeline_counters {
     std::atomic<std::uint64_t> received{0};      // messages read from every input
     std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
+    std::atomic<std::uint64_t> input_drops{0};   // messages an input could not deliver
     std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
     std::atomic<std::uint64_t> output_errors{0}; // writes an output failed
 };
@@ -56,6 +57,8 @@ public:
     void report(level lvl, const std::string& msg) noexcept;
 
     void on_message(std::string_view payload, const origin& from) noexcept override;
+    void on_drop(const std::string& why) noexcept override;
+    void on_problem(level lvl, const std::string& what) noexcept override;
 
     const pipeline_counters& counters() const noexcept { return counters_; }
     const config& current_config() const noexcept { return cfg_; }

@@ -45,9 +45,16 @@ private:
         for (int n = 0; limit < 0 || n < limit; ++n) {
             try {
                 if (!reader_.try_get(message)) return;
-            } catch (...) {
+            } catch (const mailslot_error& e) {
+                if (e.code() == EMSGSIZE) {
+                    handler.on_drop(e.what());  // that one message, whole; the next is fine
+                    continue;
+                }
                 // a failed read loses nothing queued; pause so a lasting error cannot spin
+                handler.on_problem(level::error, e.what());
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                return;
+            } catch (...) {
                 return;
             }
             from.received = clock::now();

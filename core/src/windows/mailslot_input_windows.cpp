@@ -6,6 +6,7 @@
 
 #include <windows.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -20,13 +21,21 @@ namespace slotlog {
 
 namespace {
 
-constexpr DWORD initial_buffer = 64 * 1024;
+// windows refuses writes over the slot's maximum and fails short reads with
+// ERROR_INSUFFICIENT_BUFFER; wine does neither and cuts the message to the
+// buffer. so the buffer is larger than any message the slot accepts, and a
+// read that fills it is reported as possibly cut
+constexpr std::size_t min_buffer = 64 * 1024;
+
+std::size_t buffer_size_for(std::uint64_t max_message_size) {
+    return static_cast<std::size_t>(std::max<std::uint64_t>(max_message_size, min_buffer)) + 1;
+}
 
 class mailslot_input final : public threaded_input {
 public:
     explicit mailslot_input(const input_config& cfg)
         : threaded_input(cfg.key()), slot_(parse_slot_name(cfg.name)),
-          buffer_(cfg.max_message_size ? static_cast<std::size_t>(cfg.max_message_size) : initial_buffer) {
+          buffer_(buffer_size_for(cfg.max_message_size)) {
         const auto path = widen(slot_.local_path());
         mailslot_.reset(::CreateMailslotW(path.c_str(), static_cast<DWORD>(cfg.max_message_size),
                                           MAILSLOT_WAIT_FOREVER, nullptr));
@@ -90,6 +99,11 @@ private:
     void deliver_(message_handler& handler, origin& from, DWORD size) noexcept {
         const std::string_view message(buffer_.data(), size);
         if (message == wake_token_) return;
+        if (size == buffer_.size()) {
+            handler.on_problem(level::warning,
+                               fmt::format("a message on slot {} filled the whole read buffer ({} bytes) and may have "
+                                           "been cut by the system", slot_.name, size));
+        }
         from.received = clock::now();
         handler.on_message(message, from);
     }
