@@ -154,3 +154,24 @@ def test_messages_over_the_slot_maximum_are_whole_or_reported(tmp_path):
         assert any(l.endswith("]: " + "b" * 5000) for l in got), "a message the slot accepted was cut"
     if huge.returncode == 0:
         assert any("WARNING" in l and "may have been cut by the system" in l for l in got)
+
+
+def test_ctrl_c_stops_serve_after_writing_everything(tmp_path):
+    log = tmp_path / "logs" / "c.log"
+    serve = start_serve(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "slotlog-wine-ctrlc"}],
+        "outputs": [{"type": "file", "path": "logs/c.log"}],
+    })
+    try:
+        wait_for(lambda: any("started" in l for l in lines(log)), 60, "slotlogd.exe to start")
+        stdin = "".join(f"burst {i:04}\n" for i in range(2000)).encode()
+        r = wine(str(BIN / "slotlog.exe"), "send", "-s", r"\\.\mailslot\slotlog-wine-ctrlc", "-a", "burst", input=stdin)
+        assert r.returncode == 0, r.stderr
+        serve.send_signal(2)  # wine turns SIGINT into the console's Ctrl+C
+        assert serve.wait(timeout=60) == 0
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    got = lines(log)
+    assert [l.split("]: ", 1)[1] for l in got if " burst[" in l] == [f"burst {i:04}" for i in range(2000)]
+    assert "slotlogd stopping" in got[-1]
