@@ -53,6 +53,9 @@ def test_entries_reach_syslog_with_their_severity(tmp_path, env):
         proc.wait(timeout=30)
         receiver.close()
     billing = [g for g in got if "billing[" in g]
+    # notice keeps its own severity: local3 (19) * 8 + notice 5
+    started = [g for g in got if "slotlogd 0.1" in g and "started" in g]
+    assert started and started[0].startswith("<157>"), got
     # <PRI> = facility local3 (19) * 8 + severity: warning 4, error 3
     assert billing[0].startswith("<156>") and "slotlogtest[" in billing[0], billing
     assert billing[0].endswith("]: over syslog") and "WARNING" in billing[0]
