@@ -30,12 +30,36 @@ commands:
         of the offending key and what is wrong.
   --help, --version
 
+Windows service (on other systems these only say so):
+  install [-c CONFIG] [--start auto|demand]
+        as Administrator: create the service 'slotlog' ("slotlog mailslot
+        logging service"), run as NT AUTHORITY\LocalService and restarted on
+        failure (after 5 s, 10 s, 60 s), with the command line
+        "<this slotlogd.exe>" service [-c "<CONFIG made absolute>"];
+        register the Event Log source 'slotlog'; create %ProgramData%\slotlog
+        and its logs folder. CONFIG must be valid. --start: auto (default,
+        at boot) or demand (sc start slotlog). An existing service is an error.
+  uninstall
+        as Administrator: stop the service 'slotlog' (waiting up to 60 s),
+        delete it and remove the Event Log source. %ProgramData%\slotlog is kept.
+  service [-c CONFIG]
+        what the service runs (binPath); started by the Service Control
+        Manager, not from a console. without -c: %ProgramData%\slotlog\slotlogd.json
+        if it exists, else the embedded default (mailslot 'logger', logs\slotlog.log
+        and the Event Log at warning, under %ProgramData%\slotlog). a relative
+        CONFIG is taken from %ProgramData%\slotlog. sc stop, shutdown and an
+        accepted STOP message stop it after everything read is written;
+        sc control slotlog paramchange reloads CONFIG.
+
 exit codes:
   0  success
-  1  the configuration is invalid
-  2  usage error (unknown command or option)
+  1  the configuration is invalid; install/uninstall: nothing done (the
+     service already exists or is not installed, access denied, ...)
+  2  usage error (unknown command or option; 'service' run from a console)
   3  startup failed: an input or output could not be opened (for example the
      slot is already read by another collector, or the log folder is not writable)
+  the service reports 1 and 3 as its service-specific exit code
+  (sc query slotlog: WIN32_EXIT_CODE 1066, SERVICE_EXIT_CODE 1 or 3)
 )";
 
 int usage_error(const std::string& what) {

@@ -1,0 +1,305 @@
+// `slotlogd install` and `slotlogd uninstall`: the service `slotlog` in the
+// scm, its recovery actions and its event log source
+#include "service_host.h"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <windows.h>
+
+#include <slotlog/config.h>
+#include <slotlog/detail/utf16.h>
+#include <slotlog/eventlog.h>
+
+#include "scm.h"
+#include "serve.h"
+#include "service_paths.h"
+
+namespace slotlog {
+
+namespace {
+
+using detail::error_text;
+using detail::narrow;
+
+// restart after 5 s, 10 s, then 60 s; the count starts again after a day
+constexpr DWORD restart_delays_ms[] = {5000, 10000, 60000};
+constexpr DWORD failure_reset_s = 24 * 60 * 60;
+// at system shutdown, how long the drain may take
+constexpr DWORD preshutdown_timeout_ms = 30000;
+// uninstall waits this long for the service to stop
+constexpr auto stop_timeout = std::chrono::seconds(60);
+
+// install/uninstall did not do it (exit code 1, as for an invalid configuration)
+constexpr int exit_failed = exit_bad_config;
+
+int usage_error(const std::string& what) {
+    std::cerr << "slotlogd: " << what << "\nrun 'slotlogd --help' for usage\n";
+    return exit_usage;
+}
+
+// "slotlogd: cannot X: <windows text>", and what to do about access denied
+int fail(const std::string& what, DWORD code) {
+    std::cerr << "slotlogd: " << what << ": " << error_text(code) << '\n';
+    if (code == ERROR_ACCESS_DENIED) {
+        std::cerr << "slotlogd: run this command from an elevated prompt (Run as Administrator)\n";
+    }
+    return exit_failed;
+}
+
+void warn(const std::string& what, DWORD code) {
+    std::cerr << "slotlogd: warning: " << what << ": " << error_text(code) << '\n';
+}
+
+struct install_options {
+    std::filesystem::path config_file;   // absolute; empty: the service's own default
+    DWORD start_type = SERVICE_AUTO_START;
+};
+
+std::optional<int> parse_install(const std::vector<std::string>& args, install_options& out) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
+            out.config_file = args[++i];
+        } else if (args[i] == "--start" && i + 1 < args.size()) {
+            const auto& v = args[++i];
+            if (v == "auto") out.start_type = SERVICE_AUTO_START;
+            else if (v == "demand") out.start_type = SERVICE_DEMAND_START;
+            else return usage_error("install: --start takes auto or demand, not '" + v + "'");
+        } else {
+            return usage_error("install: unknown option '" + args[i] + "'");
+        }
+    }
+    return std::nullopt;
+}
+
+// the configuration must load now: a service that cannot start helps nobody
+std::optional<int> check_config(install_options& options) {
+    if (options.config_file.empty()) return std::nullopt;
+    std::error_code ec;
+    options.config_file = std::filesystem::absolute(options.config_file, ec);
+    try {
+        (void)load_config_file(options.config_file);
+        return std::nullopt;
+    } catch (const config_error& e) {
+        for (const auto& p : e.problems()) std::cerr << p.to_string() << '\n';
+        std::cerr << "slotlogd: the service was not installed\n";
+        return exit_bad_config;
+    }
+}
+
+// the command line the scm runs. the exe is always quoted ("Program Files");
+// a windows path cannot contain a quote, so quoting is enough
+std::wstring bin_path(const std::filesystem::path& exe, const std::filesystem::path& config) {
+    std::wstring cmd = L"\"" + exe.native() + L"\" service";
+    if (!config.empty()) cmd += L" -c \"" + config.native() + L"\"";
+    return cmd;
+}
+
+// the recovery tab: restart on failure, also when the service stops itself
+// with an error (a configuration fixed later, a slot taken for a moment)
+std::optional<int> set_recovery(SC_HANDLE service) {
+    SC_ACTION actions[std::size(restart_delays_ms)];
+    for (std::size_t i = 0; i < std::size(restart_delays_ms); ++i) {
+        actions[i].Type = SC_ACTION_RESTART;
+        actions[i].Delay = restart_delays_ms[i];
+    }
+    SERVICE_FAILURE_ACTIONSW failure{};
+    failure.dwResetPeriod = failure_reset_s;
+    failure.cActions = static_cast<DWORD>(std::size(actions));
+    failure.lpsaActions = actions;
+    if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS, &failure)) {
+        return fail("cannot set the recovery actions", ::GetLastError());
+    }
+    // the two below are refinements: a system without them (wine) still
+    // gets a working service, so they only warn
+    SERVICE_FAILURE_ACTIONS_FLAG flag{};
+    flag.fFailureActionsOnNonCrashFailures = TRUE;
+    if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag)) {
+        const DWORD err = ::GetLastError();
+        if (err != ERROR_INVALID_LEVEL) return fail("cannot set the recovery actions for non-crash failures", err);
+        warn("recovery on non-crash failures is not supported here", err);
+    }
+    SERVICE_PRESHUTDOWN_INFO preshutdown{};
+    preshutdown.dwPreshutdownTimeout = preshutdown_timeout_ms;
+    if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown)) {
+        const DWORD err = ::GetLastError();
+        if (err != ERROR_INVALID_LEVEL) return fail("cannot set the preshutdown timeout", err);
+        warn("the preshutdown timeout is not supported here", err);
+    }
+    return std::nullopt;
+}
+
+// created but not finished: take it away again
+void roll_back(SC_HANDLE service) {
+    if (!::DeleteService(service)) warn("cannot delete the half-installed service", ::GetLastError());
+}
+
+std::optional<SERVICE_STATUS_PROCESS> query(SC_HANDLE service) {
+    SERVICE_STATUS_PROCESS status{};
+    DWORD needed = 0;
+    if (!::QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status), sizeof status,
+                                &needed)) {
+        return std::nullopt;
+    }
+    return status;
+}
+
+// asks the service to stop once and waits for STOPPED; false on timeout
+bool stop_and_wait(SC_HANDLE service) {
+    const auto deadline = std::chrono::steady_clock::now() + stop_timeout;
+    bool asked = false;
+    for (;;) {
+        const auto status = query(service);
+        if (!status) {
+            warn("cannot query the service", ::GetLastError());
+            return false;
+        }
+        if (status->dwCurrentState == SERVICE_STOPPED) return true;
+        // a second stop makes some scms (wine) kill the process: ask once.
+        // a service still starting is asked when it runs
+        if (!asked && status->dwCurrentState != SERVICE_STOP_PENDING && status->dwCurrentState != SERVICE_START_PENDING) {
+            std::cout << "stopping the service 'slotlog'...\n";
+            SERVICE_STATUS ignored{};
+            if (!::ControlService(service, SERVICE_CONTROL_STOP, &ignored)) {
+                const DWORD err = ::GetLastError();
+                if (err != ERROR_SERVICE_NOT_ACTIVE) {
+                    warn("cannot stop the service", err);
+                    return false;
+                }
+            }
+            asked = true;
+        }
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
+} // namespace
+
+int install_service(const std::vector<std::string>& args) {
+    install_options options;
+    if (auto code = parse_install(args, options)) return *code;
+    if (auto code = check_config(options)) return *code;
+
+    std::filesystem::path exe;
+    try {
+        exe = service_paths::this_executable();
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: " << e.what() << '\n';
+        return exit_failed;
+    }
+    const std::wstring command = bin_path(exe, options.config_file);
+
+    scm::handle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE));
+    if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());
+    scm::handle service(::CreateServiceW(manager.get(), scm::service_name, scm::display_name, SERVICE_ALL_ACCESS,
+                                         SERVICE_WIN32_OWN_PROCESS, options.start_type, SERVICE_ERROR_NORMAL,
+                                         command.c_str(), nullptr, nullptr, nullptr, scm::account, nullptr));
+    if (!service) {
+        const DWORD err = ::GetLastError();
+        if (err == ERROR_SERVICE_EXISTS || err == ERROR_DUPLICATE_SERVICE_NAME) {
+            std::cerr << "slotlogd: the service 'slotlog' is already installed; run 'slotlogd uninstall' first\n";
+            return exit_failed;
+        }
+        if (err == ERROR_SERVICE_MARKED_FOR_DELETE) {
+            std::cerr << "slotlogd: the service 'slotlog' is still being deleted; close the Services console "
+                         "(and anything else holding it open) and try again\n";
+            return exit_failed;
+        }
+        return fail("cannot create the service 'slotlog'", err);
+    }
+
+    SERVICE_DESCRIPTIONW description{};
+    description.lpDescription = const_cast<LPWSTR>(scm::description);
+    if (!::ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description)) {
+        const int code = fail("cannot set the service description", ::GetLastError());
+        roll_back(service.get());
+        return code;
+    }
+    if (auto code = set_recovery(service.get())) {
+        roll_back(service.get());
+        return *code;
+    }
+    try {
+        eventlog::register_source(scm::event_source, exe);
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: cannot register the event log source 'slotlog': " << e.what() << '\n';
+        roll_back(service.get());
+        return exit_failed;
+    }
+
+    // the data folder, writable by the service's account (the embedded
+    // default writes its logs there). the service creates it too, so only warn
+    const auto data = service_paths::data_folder();
+    try {
+        service_paths::create_data_folders();
+        service_paths::grant_service_account(data);
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: warning: " << e.what() << '\n';
+    }
+
+    std::cout << "installed the service 'slotlog' (" << narrow(scm::display_name) << ")\n"
+              << "  runs:    " << narrow(command) << "\n"
+              << "  as:      " << narrow(scm::account) << "\n"
+              << "  start:   " << (options.start_type == SERVICE_AUTO_START ? "auto (at boot)" : "demand") << "\n"
+              << "  config:  "
+              << (options.config_file.empty()
+                      ? narrow((data / L"slotlogd.json").native()) + " if it exists, else the embedded default"
+                      : narrow(options.config_file.native()))
+              << "\n"
+              << "  data:    " << narrow(data.native()) << "\n"
+              << "event log source 'slotlog' registered (" << narrow(exe.native()) << ")\n"
+              << "start it with: sc start slotlog\n";
+    return exit_ok;
+}
+
+int uninstall_service(const std::vector<std::string>& args) {
+    if (!args.empty()) return usage_error("uninstall: unknown option '" + args.front() + "'");
+
+    scm::handle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+    if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());
+    scm::handle service(
+        ::OpenServiceW(manager.get(), scm::service_name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE));
+    if (!service) {
+        const DWORD err = ::GetLastError();
+        if (err != ERROR_SERVICE_DOES_NOT_EXIST) return fail("cannot open the service 'slotlog'", err);
+        std::cerr << "slotlogd: the service 'slotlog' is not installed\n";
+        // a source left behind by an earlier failure goes anyway
+        if (eventlog::source_registered(scm::event_source)) {
+            try {
+                eventlog::unregister_source(scm::event_source);
+                std::cerr << "slotlogd: removed the leftover event log source 'slotlog'\n";
+            } catch (const std::exception& e) {
+                std::cerr << "slotlogd: cannot remove the event log source 'slotlog': " << e.what() << '\n';
+            }
+        }
+        return exit_failed;
+    }
+
+    const bool stopped = stop_and_wait(service.get());
+    if (!::DeleteService(service.get())) {
+        const DWORD err = ::GetLastError();
+        if (err != ERROR_SERVICE_MARKED_FOR_DELETE) return fail("cannot delete the service 'slotlog'", err);
+    }
+    int code = exit_ok;
+    if (!stopped) {
+        std::cerr << "slotlogd: the service 'slotlog' did not stop within " << stop_timeout.count()
+                  << " s; it is marked for deletion and goes when it stops\n";
+        code = exit_failed;
+    }
+    try {
+        eventlog::unregister_source(scm::event_source);
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: cannot remove the event log source 'slotlog': " << e.what() << '\n';
+        code = exit_failed;
+    }
+    std::cout << "removed the service 'slotlog' and its event log source; "
+              << narrow(service_paths::data_folder().native()) << " (configuration, logs) is kept\n";
+    return code;
+}
+
+} // namespace slotlog
