@@ -1,0 +1,301 @@
+"""slotlogd.exe as a real service under wine's service control manager:
+install/uninstall (from a folder with a space, as under Program Files), sc
+start/stop with a burst in flight, the registry the scm and the event log
+read, a service made with plain `sc create`, and start-up failures reported as
+service-specific exit codes.
+
+Wine stops services when the last ordinary wine process exits, so a keep-alive
+process runs for the whole module. Every wine test shares one prefix: the
+service name `slotlog` is taken under a lock, everything installed is removed
+even when a test fails, and slot names are unique per run."""
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+BIN = Path(os.environ["SLOTLOG_BIN_DIR"])
+WINE_RUN = os.environ["SLOTLOG_WINE_RUN"]
+PREFIX = Path(os.environ.get("WINEPREFIX") or Path(WINE_RUN).resolve().parent.parent / "build" / "wineprefix")
+SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services"
+EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\slotlog"
+RUN_ID = uuid.uuid4().hex[:8]
+
+ERROR_SERVICE_SPECIFIC_ERROR = 1066
+
+
+def win_path(p):
+    return "Z:" + str(p).replace("/", "\\")
+
+
+def wine(*args, **kwargs):
+    return subprocess.run([WINE_RUN, *map(str, args)], capture_output=True, timeout=120, **kwargs)
+
+
+def text(r):
+    return (r.stdout + r.stderr).decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+def lines(path):
+    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+def query(name):
+    """wine's `sc query`: {"state": "RUNNING", "win32_exit": 0, "service_exit": 0}, or None if absent"""
+    r = wine("sc", "query", name)
+    if r.returncode != 0:
+        return None
+    out = text(r)
+    state = re.search(r"STATE\s*:\s*\d+\s+(\w+)", out)
+    win32 = re.search(r"WIN32_EXIT_CODE\s*:\s*(\d+)", out)
+    specific = re.search(r"SERVICE_EXIT_CODE\s*:\s*(\d+)", out)
+    assert state and win32 and specific, out
+    return {"state": state.group(1), "win32_exit": int(win32.group(1)), "service_exit": int(specific.group(1))}
+
+
+def wait_state(name, state, timeout=30):
+    return wait_for(lambda: (q := query(name)) and q["state"] == state and q, timeout, f"{name} to be {state}")
+
+
+def reg_values(key):
+    """`reg query KEY` as {name: (type, value)}, or None if the key is absent"""
+    r = wine("reg", "query", key)
+    if r.returncode != 0:
+        return None
+    values = {}
+    for line in text(r).splitlines():
+        m = re.match(r"^\s+(\S+)\s+(REG_\w+)\s+(.*)$", line)
+        if m:
+            values[m.group(1)] = (m.group(2), m.group(3).rstrip())
+    return values
+
+
+def send(slot, *messages, stdin=None, app="svc"):
+    r = wine(BIN / "slotlog.exe", "send", "-s", slot, "-a", app, *messages, input=stdin)
+    assert r.returncode == 0, text(r)
+
+
+def remove_service(name):
+    """stops (once) and deletes a service, whatever state it is in"""
+    q = query(name)
+    if q is None:
+        return
+    if q["state"] not in ("STOPPED", "STOP_PENDING"):
+        wine("sc", "stop", name)
+    try:
+        wait_state(name, "STOPPED", 30)
+    finally:
+        wine("sc", "delete", name)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def scm(tmp_path_factory):
+    """the service name is ours (lock) and wine's scm stays up (keep-alive)"""
+    with open(str(PREFIX) + ".service-test.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = tmp_path_factory.mktemp("keepalive")
+        (folder / "idle.log").write_text("")
+        keepalive = subprocess.Popen([WINE_RUN, str(BIN / "slotlog.exe"), "tail", "-f", win_path(folder / "idle.log")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: wine("sc", "query", "eventlog").returncode == 0, 60, "wine's scm")
+            if query("slotlog") is not None:
+                pytest.fail("a service 'slotlog' is already installed in " + str(PREFIX) +
+                            ": remove it with 'slotlogd.exe uninstall' (another test may be running)")
+            yield
+        finally:
+            try:
+                if query("slotlog") is not None:
+                    wine(BIN / "slotlogd.exe", "uninstall")
+            finally:
+                keepalive.kill()
+                keepalive.wait()
+
+
+def write_config(path, slot, log, **extra):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "inputs": [{"type": "mailslot", "name": slot}],
+        "outputs": [{"type": "file", "path": str(log) if isinstance(log, str) else win_path(log)}],
+        **extra,
+    }))
+
+
+def test_service_outside_the_scm_says_what_it_is():
+    r = wine(BIN / "slotlogd.exe", "service")
+    assert r.returncode == 2, text(r)
+    assert "run by the Service Control Manager" in text(r)
+    r = wine(BIN / "slotlogd.exe", "install", "--start", "sometimes")
+    assert r.returncode == 2, text(r)
+    assert query("slotlog") is None
+
+
+def test_install_start_stop_restart_uninstall(tmp_path):
+    # slotlogd.exe where a real install puts it: a folder with a space
+    program_folder = PREFIX / "drive_c" / "Program Files" / f"slotlog test {RUN_ID}"
+    program_folder.mkdir(parents=True)
+    exe = program_folder / "slotlogd.exe"
+    shutil.copy(BIN / "slotlogd.exe", exe)
+    exe_win = rf"C:\Program Files\slotlog test {RUN_ID}\slotlogd.exe"
+    slot = f"slotlog-svc-{RUN_ID}"
+    cfg = tmp_path / "conf dir" / "slotlogd.json"
+    write_config(cfg, slot, "logs/svc.log")   # relative: next to the configuration
+    log = tmp_path / "conf dir" / "logs" / "svc.log"
+    try:
+        r = wine(exe_win, "install", "--start", "demand", "-c", win_path(cfg))
+        assert r.returncode == 0, text(r)
+        assert "installed the service 'slotlog'" in text(r)
+
+        # what the scm and event viewer read
+        service = reg_values(SERVICE_KEY + r"\slotlog")
+        assert service["ImagePath"][1] == f'"{exe_win}" service -c "{win_path(cfg)}"'
+        assert service["ObjectName"][1] == r"NT AUTHORITY\LocalService"
+        assert service["DisplayName"][1] == "slotlog mailslot logging service"
+        assert service["Start"] == ("REG_DWORD", "0x3")   # demand
+        assert "mailslot" in service["Description"][1]
+        if "FailureActions" in service:
+            # SERVICE_FAILURE_ACTIONS as the scm stores it: reset period, 3 actions
+            raw = bytes.fromhex(service["FailureActions"][1].replace(",", ""))
+            assert int.from_bytes(raw[0:4], "little") == 86400
+        else:
+            # wine's scm accepts SERVICE_CONFIG_FAILURE_ACTIONS without storing
+            # it (a FIXME) and refuses the non-crash flag: install says so
+            assert "recovery on non-crash failures is not supported here" in text(r)
+        source = reg_values(EVENTLOG_KEY)
+        assert source["EventMessageFile"] == ("REG_EXPAND_SZ", exe_win)
+        assert source["TypesSupported"] == ("REG_DWORD", "0x7")
+
+        # a second install changes nothing
+        again = wine(exe_win, "install")
+        assert again.returncode == 1, text(again)
+        assert "already installed" in text(again)
+        assert reg_values(SERVICE_KEY + r"\slotlog")["ImagePath"] == service["ImagePath"]
+
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "RUNNING")
+        send(rf"\\.\mailslot\{slot}", "hello service")
+        wait_for(lambda: any(l.endswith("]: hello service") for l in lines(log)), 30, "the first message")
+
+        # a burst, then stop at once: everything read is written before STOPPED
+        send(slot, stdin="".join(f"burst {i:04}\n" for i in range(500)).encode(), app="burst")
+        r = wine("sc", "stop", "slotlog")
+        assert r.returncode == 0, text(r)
+        stopped = wait_state("slotlog", "STOPPED")
+        assert stopped["win32_exit"] == 0 and stopped["service_exit"] == 0
+        got = lines(log)
+        assert [l.split("]: ", 1)[1] for l in got if " burst[" in l] == [f"burst {i:04}" for i in range(500)]
+        assert "slotlogd stopping: 501 messages received" in got[-1]
+
+        # and it starts again
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "RUNNING")
+        send(slot, "after the restart")
+        wait_for(lambda: any(l.endswith("]: after the restart") for l in lines(log)), 30, "the restart")
+
+        # uninstall stops it gracefully first
+        r = wine(exe_win, "uninstall")
+        assert r.returncode == 0, text(r)
+        assert "stopping the service 'slotlog'" in text(r)
+        assert "slotlogd stopping: 1 messages received" in lines(log)[-1]
+        assert query("slotlog") is None
+        assert reg_values(SERVICE_KEY + r"\slotlog") is None
+        assert reg_values(EVENTLOG_KEY) is None
+
+        r = wine(exe_win, "uninstall")
+        assert r.returncode == 1, text(r)
+        assert "not installed" in text(r)
+    finally:
+        if query("slotlog") is not None:
+            wine(exe_win, "uninstall")
+        shutil.rmtree(program_folder, ignore_errors=True)
+
+
+def test_sc_create_relative_config_and_startup_failures(tmp_path):
+    name = f"slotlog-sc-{RUN_ID}"
+    slot = f"slotlog-sc-{RUN_ID}"
+    # a relative -c is taken from %ProgramData%\slotlog (the scm starts
+    # services in system32)
+    data = PREFIX / "drive_c" / "ProgramData" / "slotlog"
+    cfg = data / f"{name}.json"
+    log = tmp_path / "sc.log"
+    write_config(cfg, slot, log, control={"allow_plain_stop": True})
+    squatter = None
+    try:
+        r = wine("sc", "create", name, "binPath=", f"{win_path(BIN / 'slotlogd.exe')} service -c {name}.json")
+        assert r.returncode == 0, text(r)
+
+        wine("sc", "start", name)
+        wait_state(name, "RUNNING")
+        send(slot, "via sc create")
+        wait_for(lambda: any(l.endswith("]: via sc create") for l in lines(log)), 30, "the message")
+        # an accepted plain STOP stops the service like sc stop
+        r = wine(BIN / "slotlog.exe", "send", "-s", slot, "--raw", "STOP")
+        assert r.returncode == 0, text(r)
+        stopped = wait_state(name, "STOPPED")
+        assert stopped["win32_exit"] == 0 and stopped["service_exit"] == 0
+        assert "slotlogd stopping" in lines(log)[-1]
+
+        # an invalid configuration: stopped, service-specific exit code 1
+        cfg.write_text(json.dumps({"inputs": [{"type": "mailslot", "name": slot}], "outputz": []}))
+        wine("sc", "start", name)
+        stopped = wait_state(name, "STOPPED")
+        assert stopped["win32_exit"] == ERROR_SERVICE_SPECIFIC_ERROR, stopped
+        assert stopped["service_exit"] == 1, stopped
+
+        # the slot read by another collector: stopped, exit code 3
+        write_config(cfg, slot, log)
+        squatter_cfg = tmp_path / "squatter.json"
+        write_config(squatter_cfg, slot, tmp_path / "squatter.log")
+        squatter = subprocess.Popen([WINE_RUN, str(BIN / "slotlogd.exe"), "serve", "-c", win_path(squatter_cfg)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: any("started" in l for l in lines(tmp_path / "squatter.log")), 30, "the other collector")
+        wine("sc", "start", name)
+        stopped = wait_state(name, "STOPPED")
+        assert stopped["win32_exit"] == ERROR_SERVICE_SPECIFIC_ERROR, stopped
+        assert stopped["service_exit"] == 3, stopped
+    finally:
+        if squatter:
+            squatter.kill()
+            squatter.wait()
+        remove_service(name)
+        cfg.unlink(missing_ok=True)
+    assert query(name) is None
+
+
+def test_sc_create_with_the_embedded_default():
+    data = PREFIX / "drive_c" / "ProgramData" / "slotlog"
+    if (data / "slotlogd.json").exists():
+        pytest.skip(r"C:\ProgramData\slotlog\slotlogd.json exists, so the embedded default is not used")
+    name = f"slotlog-default-{RUN_ID}"
+    log = data / "logs" / "slotlog.log"
+    message = f"default configuration {RUN_ID}"
+    try:
+        r = wine("sc", "create", name, "binPath=", f"{win_path(BIN / 'slotlogd.exe')} service")
+        assert r.returncode == 0, text(r)
+        wine("sc", "start", name)
+        state = wait_for(lambda: (q := query(name)) and q["state"] in ("RUNNING", "STOPPED") and q, 30, "a state")
+        if state["state"] == "STOPPED" and state["service_exit"] == 3:
+            pytest.skip("the slot 'logger' is read by another collector in this prefix")
+        assert state["state"] == "RUNNING", state
+        send("logger", message)
+        wait_for(lambda: any(l.endswith("]: " + message) for l in lines(log)), 30, r"C:\ProgramData\slotlog\logs")
+        wine("sc", "stop", name)
+        wait_state(name, "STOPPED")
+    finally:
+        remove_service(name)
