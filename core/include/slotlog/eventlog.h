@@ -2,8 +2,10 @@
 
 // the windows event log (core/src/windows/eventlog_windows.cpp; windows only).
 // slotlogd.exe carries the message table (service/windows/slotlog_messages.mc),
-// so Event Viewer shows real text for every event id below.
+// so Event Viewer shows real text for every event id below. docs/eventlog.md
+// documents them for administrators.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -26,19 +28,39 @@ enum class event : std::uint16_t {
     entry_error = 1002,
 };
 
+inline constexpr std::array<event, 8> all_events{
+    event::service_started, event::service_stopped, event::config_rejected, event::startup_failed,
+    event::reload_refused, event::entry_information, event::entry_warning, event::entry_error,
+};
+
+// the task categories (message ids 1 and 2 of the same table)
+enum class category : std::uint16_t {
+    service = 1,  // the collector itself: start, stop, configuration
+    entry = 2,    // an entry received from an application
+};
+inline constexpr std::uint32_t category_count = 2;
+
+// the full message id, severity bits included, as ReportEventW wants it so
+// that Event Viewer and FormatMessage find the text (entry_warning: 0x800003E9)
+std::uint32_t message_id(event id) noexcept;
+category category_of(event id) noexcept;
+
 // the event an entry of this level becomes in an eventlog output
 event entry_event(level lvl) noexcept;
 
-// writes one event from `source`: type from the level (error, warning,
-// information); never throws
+// writes one event from `source` with `text` as its insertion string %1;
+// type from the level (critical and error: error, warning: warning, others:
+// information); never throws (a failure is lost: there is nowhere to report it)
 void report(const std::string& source, level lvl, event id, std::string_view text) noexcept;
 
 // HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\<source>:
-// EventMessageFile (REG_EXPAND_SZ) = message_file, TypesSupported = 7.
-// throws std::runtime_error with the reason
+// EventMessageFile and CategoryMessageFile (REG_EXPAND_SZ) = message_file made
+// absolute, TypesSupported = 7, CategoryCount = category_count.
+// throws std::runtime_error with the reason (e.g. access denied without admin rights)
 void register_source(const std::string& source, const std::filesystem::path& message_file);
 // removes that key; absent is fine. throws std::runtime_error with the reason
 void unregister_source(const std::string& source);
-bool source_registered(const std::string& source);
+// the key exists and names an EventMessageFile
+bool source_registered(const std::string& source) noexcept;
 
 } // namespace slotlog::eventlog
