@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <slotlog/eventlog.h>
 #include <slotlog/level.h>
