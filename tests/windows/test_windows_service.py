@@ -7,13 +7,20 @@ service-specific exit codes.
 Wine stops services when the last ordinary wine process exits, so a keep-alive
 process runs for the whole module. Every wine test shares one prefix: the
 service name `slotlog` is taken under a lock, everything installed is removed
-even when a test fails, and slot names are unique per run."""
+even when a test fails, and slot names are unique per run.
+
+A service inherits the environment and stderr of wine's services.exe, which the
+first wine process of a wineserver starts. When the prefix is idle at the start
+the keep-alive is that process, with WINEDEBUG tracing ReportEventW (a stub in
+wine) and the scm's fixmes, and the service's Event Log reports are checked;
+otherwise (another wine program running) that one test is skipped."""
 import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -28,14 +35,28 @@ EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\slo
 RUN_ID = uuid.uuid4().hex[:8]
 
 ERROR_SERVICE_SPECIFIC_ERROR = 1066
+EVENTLOG_ERROR_TYPE = 0x0001
+EVENTLOG_INFORMATION_TYPE = 0x0004
+# what the keep-alive, and so services.exe and every service, trace
+TRACE_CHANNELS = "-all,fixme+advapi,+eventlog,fixme+service"
+TRACE = {}   # "path": the keep-alive's stderr, when it started services.exe
 
 
 def win_path(p):
     return "Z:" + str(p).replace("/", "\\")
 
 
-def wine(*args, **kwargs):
-    return subprocess.run([WINE_RUN, *map(str, args)], capture_output=True, timeout=120, **kwargs)
+def wine(*args, input=None):
+    """runs a wine program to its end. its output goes to files, not pipes: a
+    wine program that starts the wineserver hands it its stdout and stderr, and
+    a pipe would then not end before the wineserver does"""
+    with tempfile.TemporaryFile() as i, tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
+        i.write(input or b"")
+        i.seek(0)
+        r = subprocess.run([WINE_RUN, *map(str, args)], stdin=i, stdout=o, stderr=e, timeout=120)
+        o.seek(0)
+        e.seek(0)
+        return subprocess.CompletedProcess(r.args, r.returncode, o.read(), e.read())
 
 
 def text(r):
@@ -104,6 +125,29 @@ def remove_service(name):
         wine("sc", "delete", name)
 
 
+def services_exe_environment():
+    """the environment of this prefix's services.exe (linux /proc), or None"""
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and b"services.exe" in (proc / "cmdline").read_bytes():
+                env = (proc / "environ").read_bytes().split(b"\0")
+                if ("WINEPREFIX=" + str(PREFIX)).encode() in env:
+                    return env
+        except OSError:
+            pass
+    return None
+
+
+def wineserver_gone(timeout):
+    """waits for the prefix's wineserver to exit (it lingers a few seconds
+    after the last wine process), so that the next wine process starts it anew"""
+    try:
+        subprocess.run(["wineserver", "-w"], env=dict(os.environ, WINEPREFIX=str(PREFIX)), timeout=timeout)
+        return True
+    except (subprocess.TimeoutExpired, OSError):
+        return False
+
+
 @pytest.fixture(scope="module", autouse=True)
 def scm(tmp_path_factory):
     """the service name is ours (lock) and wine's scm stays up (keep-alive)"""
@@ -111,9 +155,19 @@ def scm(tmp_path_factory):
         fcntl.flock(lock, fcntl.LOCK_EX)
         folder = tmp_path_factory.mktemp("keepalive")
         (folder / "idle.log").write_text("")
+        marker = "SLOTLOG_SERVICE_TRACE=" + RUN_ID
+        env = dict(os.environ)
+        if wineserver_gone(20):
+            env.update(WINEDEBUG=TRACE_CHANNELS, SLOTLOG_SERVICE_TRACE=RUN_ID)
+        trace = folder / "trace.log"
         keepalive = subprocess.Popen([WINE_RUN, str(BIN / "slotlog.exe"), "tail", "-f", win_path(folder / "idle.log")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=open(trace, "wb"))
         try:
+            # services.exe is up; if the keep-alive started it, it traces to us
+            services = wait_for(services_exe_environment, 60, "wine's services.exe")
+            if marker.encode() in services:
+                TRACE["path"] = trace
             wait_for(lambda: wine("sc", "query", "eventlog").returncode == 0, 60, "wine's scm")
             if query("slotlog") is not None:
                 pytest.fail("a service 'slotlog' is already installed in " + str(PREFIX) +
@@ -299,3 +353,82 @@ def test_sc_create_with_the_embedded_default():
         wait_state(name, "STOPPED")
     finally:
         remove_service(name)
+
+
+def reported_events(trace):
+    """wine's ReportEventW trace as [(type, message id, text)]: a fixme:advapi
+    line with the arguments, then an err:/warn:/trace:eventlog line per string"""
+    events = []
+    for line in trace.splitlines():
+        m = re.search(r"fixme:advapi:ReportEventW \([0-9A-Fa-f]+,0x([0-9a-f]{4}),0x[0-9a-f]{4},0x([0-9a-f]{8}),", line)
+        if m:
+            events.append([int(m.group(1), 16), int(m.group(2), 16), ""])
+            continue
+        m = re.search(r":eventlog:ReportEventW L\"(.*)\"", line)
+        if m and events:
+            events[-1][2] += m.group(1)
+    return [tuple(e) for e in events if 100 <= e[1] & 0xFFFF < 1000]   # the service's own events
+
+
+def test_the_service_reports_to_the_event_log(tmp_path):
+    if not TRACE:
+        pytest.skip("another wine program started services.exe: the service's traces go there")
+    path = TRACE["path"]
+    earlier = path.stat().st_size   # the other tests' services traced too
+
+    def trace():
+        with open(path, "rb") as f:
+            f.seek(earlier)
+            return f.read().decode("utf-8", "replace")
+
+    slot = f"slotlog-evt-{RUN_ID}"
+    cfg = tmp_path / "slotlogd.json"
+    write_config(cfg, slot, tmp_path / "evt.log")
+    squatter = None
+    try:
+        r = wine(BIN / "slotlogd.exe", "install", "--start", "demand", "-c", win_path(cfg))
+        assert r.returncode == 0, text(r)
+        # the recovery actions reach wine's scm, which does not keep them (a fixme)
+        wait_for(lambda: "SERVICE_CONFIG_FAILURE_ACTIONS not implemented: period 86400" in trace(),
+                 10, "the scm's trace of the failure actions")
+
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "RUNNING")
+        send(slot, "one", "two")
+        wait_for(lambda: sum(l.endswith(("]: one", "]: two")) for l in lines(tmp_path / "evt.log")) == 2, 30,
+                 "the two messages")
+        wine("sc", "stop", "slotlog")
+        wait_state("slotlog", "STOPPED")
+
+        cfg.write_text(json.dumps({"inputs": [{"type": "mailslot", "name": slot}], "outputz": []}))
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "STOPPED")
+
+        write_config(cfg, slot, tmp_path / "evt.log")
+        squatter_cfg = tmp_path / "squatter.json"
+        write_config(squatter_cfg, slot, tmp_path / "squatter.log")
+        squatter = subprocess.Popen([WINE_RUN, str(BIN / "slotlogd.exe"), "serve", "-c", win_path(squatter_cfg)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: any("started" in l for l in lines(tmp_path / "squatter.log")), 30, "the other collector")
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "STOPPED")
+    finally:
+        if squatter:
+            squatter.kill()
+            squatter.wait()
+        if query("slotlog") is not None:
+            wine(BIN / "slotlogd.exe", "uninstall")
+
+    events = wait_for(lambda: len(e := reported_events(trace())) >= 4 and e, 10,
+                      "four events")
+    assert [(t, mid) for t, mid, _ in events] == [
+        (EVENTLOG_INFORMATION_TYPE, 0x40000064),   # service_started
+        (EVENTLOG_INFORMATION_TYPE, 0x40000065),   # service_stopped
+        (EVENTLOG_ERROR_TYPE, 0xC0000066),         # config_rejected
+        (EVENTLOG_ERROR_TYPE, 0xC0000067),         # startup_failed
+    ], events
+    started, stopped, rejected, failed = (e[2] for e in events)
+    assert f"inputs: mailslot:{slot}" in started, started
+    assert stopped.startswith("2 messages received"), stopped
+    assert "outputz: unknown key" in rejected, rejected
+    assert "already being read" in failed, failed
