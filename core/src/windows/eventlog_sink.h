@@ -3,7 +3,7 @@
 // the eventlog output: each entry becomes one event of slotlogd.exe's message
 // table (entry_information/_warning/_error by level) with its line as %1
 
-#include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include <spdlog/details/null_mutex.h>
@@ -35,25 +35,18 @@ public:
 
 protected:
     // the payload is our line without its timestamp (the event log stamps its
-    // own): no formatter, no end of line. never throws
+    // own): no formatter, no end of line. a failed write throws, like a file
+    // sink's: the collector's writer counts it and reports it once
     void sink_it_(const spdlog::details::log_msg& msg) override {
         const auto lvl = from_spdlog(msg.level);
-        if (source_.report(lvl, entry_event(lvl), std::string_view(msg.payload.data(), msg.payload.size()))) {
-            failing_ = false;
-            return;
-        }
-        // once per run of failures, where a console can see it
-        if (!failing_) {
-            failing_ = true;
-            std::fprintf(stderr, "slotlogd: cannot write to the event log source \"%s\": %s\n",
-                         source_.name().c_str(), source_.last_error().c_str());
+        if (!source_.report(lvl, entry_event(lvl), std::string_view(msg.payload.data(), msg.payload.size()))) {
+            throw std::runtime_error("event log source \"" + source_.name() + "\": " + source_.last_error());
         }
     }
     void flush_() override {}
 
 private:
     event_source source_;
-    bool failing_ = false;
 };
 
 } // namespace slotlog::eventlog
