@@ -191,13 +191,20 @@ def write_config(path, slot, log, **extra):
     }))
 
 
-def test_service_outside_the_scm_says_what_it_is():
+def test_service_outside_the_scm_and_refused_installs(tmp_path):
     r = wine(BIN / "slotlogd.exe", "service")
     assert r.returncode == 2, text(r)
     assert "run by the Service Control Manager" in text(r)
     r = wine(BIN / "slotlogd.exe", "install", "--start", "sometimes")
     assert r.returncode == 2, text(r)
+    # a configuration that cannot load is refused before anything is created
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"inputs": [], "outputs": [{"type": "file", "path": "x.log", "max_size": "lots"}]}')
+    r = wine(BIN / "slotlogd.exe", "install", "-c", win_path(bad))
+    assert r.returncode == 1, text(r)
+    assert "outputs[0].max_size" in text(r) and "not installed" in text(r)
     assert query("slotlog") is None
+    assert reg_values(EVENTLOG_KEY) is None
 
 
 def test_install_start_stop_restart_uninstall(tmp_path):
@@ -323,13 +330,22 @@ def test_sc_create_relative_config_and_startup_failures(tmp_path):
         stopped = wait_state(name, "STOPPED")
         assert stopped["win32_exit"] == ERROR_SERVICE_SPECIFIC_ERROR, stopped
         assert stopped["service_exit"] == 3, stopped
+
+        # a command line it does not understand: exit code 2
+        r = wine("sc", "create", name + "-args", "binPath=", f"{win_path(BIN / 'slotlogd.exe')} service --bogus")
+        assert r.returncode == 0, text(r)
+        wine("sc", "start", name + "-args")
+        stopped = wait_state(name + "-args", "STOPPED")
+        assert stopped["win32_exit"] == ERROR_SERVICE_SPECIFIC_ERROR, stopped
+        assert stopped["service_exit"] == 2, stopped
     finally:
         if squatter:
             squatter.kill()
             squatter.wait()
         remove_service(name)
+        remove_service(name + "-args")
         cfg.unlink(missing_ok=True)
-    assert query(name) is None
+    assert query(name) is None and query(name + "-args") is None
 
 
 def test_sc_create_with_the_embedded_default():
