@@ -1,7 +1,7 @@
 """Nothing read is lost: 10,000 messages, then SIGTERM, all in the file."""
 import socket
 
-from conftest import collectors, entries, env, file_config, free_udp_port, read_lines, slotlog  # noqa: F401
+from conftest import entries, file_config, free_udp_port, read_lines, slotlog
 
 N = 10_000
 

@@ -3,7 +3,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from conftest import BIN, collectors, env  # noqa: F401
+from conftest import BIN
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
 

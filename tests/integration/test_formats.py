@@ -4,7 +4,7 @@ import marshal
 import socket
 import struct
 
-from conftest import collectors, env, file_config, free_udp_port, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import file_config, free_udp_port, read_lines, slotlog, wait_for
 
 PY3_TEXT = marshal.dumps("marshalled by python 3")
 PY2_STR = b"s" + struct.pack("<i", 19) + b"marshalled by py2 s"

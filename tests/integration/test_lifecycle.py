@@ -5,7 +5,7 @@ import socket
 import subprocess
 import time
 
-from conftest import BIN, collectors, entries, env, file_config, free_udp_port, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import BIN, entries, file_config, free_udp_port, read_lines, slotlog, wait_for
 
 
 def test_a_stale_socket_from_a_crashed_collector_is_replaced(tmp_path, env, collectors):

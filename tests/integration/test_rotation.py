@@ -4,7 +4,7 @@ import signal
 import subprocess
 import time
 
-from conftest import BIN, collectors, entries, env, file_config, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import BIN, entries, file_config, read_lines, slotlog, wait_for
 
 
 def rotated(log, i):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, env, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import BIN, read_lines, slotlog, wait_for
 
 
 def can_unshare():

@@ -7,7 +7,7 @@ import marshal
 import socket
 import time
 
-from conftest import collectors, entries, env, file_config, read_lines, slotlog, wait_for  # noqa: F401
+from conftest import entries, file_config, read_lines, slotlog, wait_for
 
 
 def winsys_writer(socket_path):

@@ -8,12 +8,10 @@ import os
 import re
 import shutil
 import subprocess
-import time
 import uuid
-from pathlib import Path
 
-BIN = Path(os.environ["SLOTLOG_BIN_DIR"])
-WINE_RUN = os.environ["SLOTLOG_WINE_RUN"]
+from conftest import BIN, WINE_RUN, lines, reported_events, wait_for, win_path, wine
+
 SLOTLOGD = BIN / "slotlogd.exe"
 
 # full message id (severity bits included) -> text with {} for %1
@@ -33,12 +31,8 @@ EVENTLOG_ERROR_TYPE = 0x0001
 EVENTLOG_WARNING_TYPE = 0x0002
 
 
-def win_path(p):
-    return "Z:" + str(p).replace("/", "\\")
 
 
-def wine(*args, env=None, **kwargs):
-    return subprocess.run([WINE_RUN, *map(str, args)], capture_output=True, timeout=120, env=env, **kwargs)
 
 
 def format_messages(*args):
@@ -86,33 +80,10 @@ def test_ids_are_found_only_with_their_severity_bits():
     assert r.returncode == 1
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
-def lines(path):
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
-def reported_events(trace):
-    """Wine's ReportEventW trace as [(source handle, type, category, id, [text lines])]:
-    fixme:advapi:ReportEventW (handle,type,category,id,sid,count,size,strings,data): stub
-    then one warn:/err:/trace:eventlog line per line of text"""
-    events = []
-    for line in trace.splitlines():
-        m = re.search(r"fixme:advapi:ReportEventW \(([0-9A-Fa-f]+),0x([0-9a-f]{4}),0x([0-9a-f]{4}),0x([0-9a-f]{8}),", line)
-        if m:
-            events.append((m.group(1), int(m.group(2), 16), int(m.group(3), 16), int(m.group(4), 16), []))
-            continue
-        m = re.search(r":eventlog:ReportEventW L\"(.*)\"", line)
-        if m and events:
-            events[-1][4].append(m.group(1))
-    return events
 
 
 def test_serve_reports_entries_at_or_above_min_level(tmp_path):

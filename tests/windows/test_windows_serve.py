@@ -1,48 +1,24 @@
 """slotlogd.exe serve under wine: a real mailslot, slotlog.exe as the writer,
 udp from the linux side, a raw STOP to end it."""
 import json
-import os
 import socket
 import subprocess
 import time
-from pathlib import Path
 
-BIN = Path(os.environ["SLOTLOG_BIN_DIR"])
-WINE_RUN = os.environ["SLOTLOG_WINE_RUN"]
+from conftest import BIN, WINE_RUN, free_udp_port, lines, start_serve, wait_for, win_path, wine
 
 
-def win_path(p):
-    return "Z:" + str(p).replace("/", "\\")
 
 
-def wine(*args, **kwargs):
-    return subprocess.run([WINE_RUN, *args], capture_output=True, timeout=120, **kwargs)
 
 
-def start_serve(folder, config, *extra):
-    cfg = folder / "slotlogd.json"
-    cfg.write_text(json.dumps(config))
-    return subprocess.Popen([WINE_RUN, str(BIN / "slotlogd.exe"), "serve", "-c", win_path(cfg), *extra],
-                            cwd=folder, stdout=open(folder / "out.txt", "wb"), stderr=open(folder / "err.txt", "wb"))
 
 
-def lines(path):
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
 
 
-def free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
 
 
 def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):

@@ -20,15 +20,13 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-BIN = Path(os.environ["SLOTLOG_BIN_DIR"])
-WINE_RUN = os.environ["SLOTLOG_WINE_RUN"]
+from conftest import BIN, WINE_RUN, lines, reported_events, text, wait_for, win_path, wine
+
 PREFIX = Path(os.environ.get("WINEPREFIX") or Path(WINE_RUN).resolve().parent.parent / "build" / "wineprefix")
 SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services"
 EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\slotlog"
@@ -42,39 +40,14 @@ TRACE_CHANNELS = "-all,fixme+advapi,+eventlog,fixme+service"
 TRACE = {}   # "path": the keep-alive's stderr, when it started services.exe
 
 
-def win_path(p):
-    return "Z:" + str(p).replace("/", "\\")
 
 
-def wine(*args, input=None):
-    """runs a wine program to its end. its output goes to files, not pipes: a
-    wine program that starts the wineserver hands it its stdout and stderr, and
-    a pipe would then not end before the wineserver does"""
-    with tempfile.TemporaryFile() as i, tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
-        i.write(input or b"")
-        i.seek(0)
-        r = subprocess.run([WINE_RUN, *map(str, args)], stdin=i, stdout=o, stderr=e, timeout=120)
-        o.seek(0)
-        e.seek(0)
-        return subprocess.CompletedProcess(r.args, r.returncode, o.read(), e.read())
 
 
-def text(r):
-    return (r.stdout + r.stderr).decode("utf-8", "replace").replace("\r\n", "\n")
 
 
-def lines(path):
-    return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
 
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 def query(name):
@@ -371,19 +344,10 @@ def test_sc_create_with_the_embedded_default():
         remove_service(name)
 
 
-def reported_events(trace):
-    """wine's ReportEventW trace as [(type, message id, text)]: a fixme:advapi
-    line with the arguments, then an err:/warn:/trace:eventlog line per string"""
-    events = []
-    for line in trace.splitlines():
-        m = re.search(r"fixme:advapi:ReportEventW \([0-9A-Fa-f]+,0x([0-9a-f]{4}),0x[0-9a-f]{4},0x([0-9a-f]{8}),", line)
-        if m:
-            events.append([int(m.group(1), 16), int(m.group(2), 16), ""])
-            continue
-        m = re.search(r":eventlog:ReportEventW L\"(.*)\"", line)
-        if m and events:
-            events[-1][2] += m.group(1)
-    return [tuple(e) for e in events if 100 <= e[1] & 0xFFFF < 1000]   # the service's own events
+def service_events(trace):
+    """the service's own events in the trace, as [(type, message id, text)]"""
+    return [(etype, mid, "".join(text)) for _, etype, _, mid, text in reported_events(trace)
+            if 100 <= mid & 0xFFFF < 1000]
 
 
 def test_the_service_reports_to_the_event_log(tmp_path):
@@ -435,7 +399,7 @@ def test_the_service_reports_to_the_event_log(tmp_path):
         if query("slotlog") is not None:
             wine(BIN / "slotlogd.exe", "uninstall")
 
-    events = wait_for(lambda: len(e := reported_events(trace())) >= 4 and e, 10,
+    events = wait_for(lambda: len(e := service_events(trace())) >= 4 and e, 10,
                       "four events")
     assert [(t, mid) for t, mid, _ in events] == [
         (EVENTLOG_INFORMATION_TYPE, 0x40000064),   # service_started
