@@ -33,23 +33,27 @@ void collector::start() {
     pipeline_options po;
     po.allow_plain_stop = options_.allow_plain_stop;
     po.on_stop_request = options_.on_stop_request;
+    po.on_own_problem = options_.on_own_problem;
     pipeline_ = std::make_unique<pipeline>(cfg_, std::move(po));
     pipeline_->start();
     pipeline_->report(level::notice, fmt::format("slotlogd {} started: {}", SLOTLOG_VERSION, describe()));
 }
 
-void collector::reload() noexcept {
-    if (!pipeline_) return;
+std::optional<std::string> collector::reload() noexcept {
+    if (!pipeline_) return std::nullopt;
     try {
         auto next = load_();
         const auto text = describe_config(next);
         pipeline_->reload(next);
         cfg_ = std::move(next);
         pipeline_->report(level::notice, "configuration reloaded: " + text);
+        return std::nullopt;
     } catch (const config_error& e) {
         for (const auto& p : e.problems()) pipeline_->report(level::error, "reload refused: " + p.to_string());
+        return std::string(e.what());
     } catch (const std::exception& e) {
         pipeline_->report(level::error, std::string("reload failed, previous configuration kept: ") + e.what());
+        return std::string(e.what());
     }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <slotlog/config.h>
@@ -20,6 +21,7 @@ struct collector_options {
     run_mode mode = run_mode::serve;
     bool allow_plain_stop = false;
     std::function<void()> on_stop_request;  // an accepted STOP message
+    std::function<void(level, const std::string&)> on_own_problem;  // see pipeline_options
 };
 
 class collector {
@@ -32,8 +34,9 @@ public:
     // naming what could not be opened
     void start();
     // reloads the configuration file; a configuration that cannot be loaded or
-    // opened is refused (logged as error entries) and the running one kept
-    void reload() noexcept;
+    // opened is refused (logged as error entries) and the running one kept:
+    // then the reason is returned
+    std::optional<std::string> reload() noexcept;
     // stops reading, writes and flushes everything read
     void stop() noexcept;
 

@@ -139,10 +139,20 @@ entry pipeline::self_entry_(level lvl, const std::string& msg) const {
     e.pid = pid_;
     e.slot = "slotlogd";
     e.msg = sanitise(msg);
+    e.own = true;
     return e;
 }
 
+void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
+    if (lvl < level::warning || !options_.on_own_problem) return;
+    try {
+        options_.on_own_problem(lvl, msg);
+    } catch (...) {
+    }
+}
+
 void pipeline::report(level lvl, const std::string& msg) noexcept {
+    own_problem_(lvl, msg);
     try {
         if (!queue_.try_push(self_entry_(lvl, msg))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
@@ -194,6 +204,7 @@ void pipeline::write_(const entry& e, output_set& outputs) noexcept {
     std::string text, json;
     for (auto& o : outputs) {
         if (e.lvl < o.cfg.min_level) continue;
+        if (e.own && options_.on_own_problem && o.cfg.type == "eventlog") continue;  // the host has it
         std::string_view line;
         if (o.cfg.format == line_format::json && !o.drop_timestamp) {
             if (json.empty()) format_json(json, e);
@@ -240,10 +251,10 @@ void pipeline::report_drops_(output_set& outputs, bool final) noexcept {
     if (!final && last_drop_report_ && now - *last_drop_report_ < drop_report_interval) return;
     try {
         // written directly: the queue is what overflowed
-        write_(self_entry_(level::warning,
-                           fmt::format("{} entries dropped because the queue was full ({} in total)",
-                                       dropped - reported_drops_, dropped)),
-               outputs);
+        const auto text = fmt::format("{} entries dropped because the queue was full ({} in total)",
+                                      dropped - reported_drops_, dropped);
+        own_problem_(level::warning, text);
+        write_(self_entry_(level::warning, text), outputs);
     } catch (...) {
     }
     reported_drops_ = dropped;

@@ -93,6 +93,11 @@ int run_collector(service_host& host) {
     options.default_base = service_paths::data_folder();
     options.mode = run_mode::service;
     options.on_stop_request = [&host] { ::SetEvent(host.stop.get()); };
+    // rotation trouble, drops, a failing output: events of the service itself
+    options.on_own_problem = [](level lvl, const std::string& what) {
+        report_event(lvl, lvl >= level::error ? eventlog::event::service_error : eventlog::event::service_warning,
+                     what);
+    };
 
     std::unique_ptr<collector> c;
     try {
@@ -115,7 +120,9 @@ int run_collector(service_host& host) {
     report_event(level::info, eventlog::event::service_started, c->describe());
 
     const HANDLE events[] = {host.stop.get(), host.reload.get()};
-    while (::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) c->reload();
+    while (::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0 + 1) {
+        if (const auto refused = c->reload()) report_event(level::warning, eventlog::event::reload_refused, *refused);
+    }
 
     // an accepted STOP message comes here without the handler
     host.status.stopping();

@@ -1,6 +1,7 @@
 #include <slotlog/pipeline.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -204,4 +205,34 @@ TEST(pipeline, an_output_that_cannot_be_opened_is_a_startup_error_naming_it) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("file"), std::string::npos) << e.what();
     }
+}
+
+TEST(pipeline, a_host_that_takes_own_problems_gets_warnings_and_errors_only) {
+    temp_dir dir;
+    std::mutex m;
+    std::vector<std::pair<level, std::string>> got;
+    pipeline_options options;
+    options.on_own_problem = [&](level l, const std::string& what) {
+        std::lock_guard lock(m);
+        got.emplace_back(l, what);
+    };
+    pipeline p(config_with({file_output(dir / "o.log")}), options);
+    p.start();
+    p.report(level::notice, "just news");
+    send(p, "STOP");  // not allowed: a warning of the collector's own
+    p.on_drop("a message of 9999 bytes is too long");
+    p.report(level::error, "cannot rotate x");
+    send(p, R"({"msg":"an application's error","level":"error"})");
+    p.stop();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].first, level::warning);
+    EXPECT_NE(got[0].second.find("plain STOP"), std::string::npos);
+    EXPECT_EQ(got[1].first, level::warning);
+    EXPECT_NE(got[1].second.find("9999 bytes"), std::string::npos);
+    EXPECT_EQ(got[2].first, level::error);
+    // the outputs still have every one of them, and the application's error
+    const auto lines = read_lines(dir / "o.log");
+    EXPECT_TRUE(contains(lines, "just news"));
+    EXPECT_TRUE(contains(lines, "cannot rotate x"));
+    EXPECT_TRUE(contains(lines, "an application's error"));
 }

@@ -21,6 +21,8 @@ MESSAGES = {
     0xC0000066: "The slotlog configuration is not valid, so the service cannot use it. Problems: {}",
     0xC0000067: "The slotlog service could not start because an input or an output could not be opened. {}",
     0x80000068: "The slotlog service refused to reload its configuration and keeps running with the previous one. {}",
+    0x80000069: "The slotlog service handled a problem and keeps running: {}",
+    0xC000006A: "The slotlog service has a problem that needs attention: {}",
     0x400003E8: "{}",
     0x800003E9: "{}",
     0xC00003EA: "{}",

@@ -34,6 +34,7 @@ RUN_ID = uuid.uuid4().hex[:8]
 
 ERROR_SERVICE_SPECIFIC_ERROR = 1066
 EVENTLOG_ERROR_TYPE = 0x0001
+EVENTLOG_WARNING_TYPE = 0x0002
 EVENTLOG_INFORMATION_TYPE = 0x0004
 # what the keep-alive, and so services.exe and every service, trace
 TRACE_CHANNELS = "-all,fixme+advapi,+eventlog,fixme+service"
@@ -363,7 +364,12 @@ def test_the_service_reports_to_the_event_log(tmp_path):
 
     slot = f"slotlog-evt-{RUN_ID}"
     cfg = tmp_path / "slotlogd.json"
-    write_config(cfg, slot, tmp_path / "evt.log")
+    log = tmp_path / "evt.log"
+    # an eventlog output too: application entries go there, the service's own problems do not
+    cfg.write_text(json.dumps({
+        "inputs": [{"type": "mailslot", "name": slot}],
+        "outputs": [{"type": "file", "path": win_path(log)},
+                    {"type": "eventlog", "source": "slotlog", "min_level": "warning"}]}))
     squatter = None
     try:
         r = wine(BIN / "slotlogd.exe", "install", "--start", "demand", "-c", win_path(cfg))
@@ -375,8 +381,13 @@ def test_the_service_reports_to_the_event_log(tmp_path):
         wine("sc", "start", "slotlog")
         wait_state("slotlog", "RUNNING")
         send(slot, "one", "two")
-        wait_for(lambda: sum(l.endswith(("]: one", "]: two")) for l in lines(tmp_path / "evt.log")) == 2, 30,
-                 "the two messages")
+        r = wine(BIN / "slotlog.exe", "send", "-s", slot, "-l", "warning", "-a", "svc", "an application warning")
+        assert r.returncode == 0, text(r)
+        # over the read buffer: wine cuts it, and the service says so (a problem it handled)
+        r = wine(BIN / "slotlog.exe", "send", "-s", slot, "--raw", input=b"c" * 70000)
+        assert r.returncode == 0, text(r)
+        wait_for(lambda: sum(l.endswith(("]: one", "]: two", "]: an application warning")) or "may have been cut" in l
+                             for l in lines(log)) == 4, 30, "the messages and the warning")
         wine("sc", "stop", "slotlog")
         wait_state("slotlog", "STOPPED")
 
@@ -399,16 +410,22 @@ def test_the_service_reports_to_the_event_log(tmp_path):
         if query("slotlog") is not None:
             wine(BIN / "slotlogd.exe", "uninstall")
 
-    events = wait_for(lambda: len(e := service_events(trace())) >= 4 and e, 10,
-                      "four events")
+    events = wait_for(lambda: len(e := service_events(trace())) >= 5 and e, 10,
+                      "five events")
     assert [(t, mid) for t, mid, _ in events] == [
         (EVENTLOG_INFORMATION_TYPE, 0x40000064),   # service_started
+        (EVENTLOG_WARNING_TYPE, 0x80000069),       # service_warning
         (EVENTLOG_INFORMATION_TYPE, 0x40000065),   # service_stopped
         (EVENTLOG_ERROR_TYPE, 0xC0000066),         # config_rejected
         (EVENTLOG_ERROR_TYPE, 0xC0000067),         # startup_failed
     ], events
-    started, stopped, rejected, failed = (e[2] for e in events)
+    started, cut, stopped, rejected, failed = (e[2] for e in events)
     assert f"inputs: mailslot:{slot}" in started, started
-    assert stopped.startswith("2 messages received"), stopped
+    assert "may have been cut" in cut, cut
+    assert stopped.startswith("4 messages received"), stopped
+    # the eventlog output carried the application's warning, and not the service's own
+    entry_warnings = ["".join(t) for _, etype, _, mid, t in reported_events(trace()) if mid == 0x800003E9]
+    assert len(entry_warnings) == 1 and "svc[" in entry_warnings[0] and "an application warning" in entry_warnings[0], \
+        entry_warnings
     assert "outputz: unknown key" in rejected, rejected
     assert "already being read" in failed, failed

@@ -27,6 +27,7 @@ struct entry {
     std::string msg;
     // extra fields of json messages: key (sanitised) and value as serialised json
     std::vector<std::pair<std::string, std::string>> extra;
+    bool own = false;                 // the collector's own event (started, drops, rotation trouble)
 };
 
 } // namespace slotlog

@@ -22,15 +22,20 @@ enum class event : std::uint16_t {
     config_rejected = 102,   // the configuration is invalid: %1 lists the problems
     startup_failed = 103,    // an input or output could not be opened: %1 says which and why
     reload_refused = 104,    // a reload was refused, the running configuration kept: %1 why
+    // the collector's own trouble while running (rotation failed, entries
+    // dropped, an output failing): %1 says what
+    service_warning = 105,
+    service_error = 106,
     // an entry routed to an eventlog output, by level: %1 is the entry's line
     entry_information = 1000,
     entry_warning = 1001,
     entry_error = 1002,
 };
 
-inline constexpr std::array<event, 8> all_events{
+inline constexpr std::array<event, 10> all_events{
     event::service_started, event::service_stopped, event::config_rejected, event::startup_failed,
-    event::reload_refused, event::entry_information, event::entry_warning, event::entry_error,
+    event::reload_refused, event::service_warning, event::service_error,
+    event::entry_information, event::entry_warning, event::entry_error,
 };
 
 // the task categories (message ids 1 and 2 of the same table)

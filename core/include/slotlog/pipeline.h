@@ -30,6 +30,11 @@ struct pipeline_counters {
 struct pipeline_options {
     bool allow_plain_stop = false;        // --allow-plain-stop
     std::function<void()> on_stop_request; // an accepted STOP asks the host to stop
+    // the collector's own warnings and errors, for a host that reports them
+    // itself (the windows service: to the event log, with the service's event
+    // ids). eventlog outputs then carry application entries only, so nothing
+    // is there twice. called from any thread
+    std::function<void(level, const std::string&)> on_own_problem;
 };
 
 // the data flow of the collector: inputs (transport) -> decode -> entry ->
@@ -73,6 +78,7 @@ private:
     std::shared_ptr<output_set> open_outputs_(const config& cfg);
     bool is_plain_stop_(std::string_view payload) const;
     entry self_entry_(level lvl, const std::string& msg) const;
+    void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
     pipeline_options options_;

@@ -74,9 +74,11 @@ std::uint32_t message_id(event id) noexcept {
     case event::service_stopped:
     case event::entry_information: return severity_informational | code;
     case event::reload_refused:
+    case event::service_warning:
     case event::entry_warning: return severity_warning | code;
     case event::config_rejected:
     case event::startup_failed:
+    case event::service_error:
     case event::entry_error: return severity_error | code;
     }
     return severity_informational | code;
