@@ -5,9 +5,10 @@ word by word, each python-marshalled as winsys's Mailslot.put does, then STOP.
 """
 import marshal
 import socket
+import subprocess
 import time
 
-from conftest import entries, file_config, read_lines, slotlog, wait_for
+from conftest import BIN, entries, file_config, read_lines, slotlog, wait_for
 
 
 def winsys_writer(socket_path):
@@ -42,3 +43,12 @@ def test_stop_is_ignored_without_the_flag(tmp_path, env, collectors):
     assert entries(lines, "-")[:4] == ["the", "quick", "brown", "fox"]
     assert any("WARNING" in l and "plain STOP message on slot logger ignored" in l for l in lines)
     assert any(l.endswith("]: still running") for l in lines)
+
+
+def test_the_same_writer_in_cpp_on_the_client_library(tmp_path, env, collectors):
+    log = tmp_path / "logs/slotlog.log"
+    c = collectors(file_config(log), args=["--allow-plain-stop"]).wait_ready(log)
+    r = subprocess.run([str(BIN / "quick_brown_fox")], env=env, capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert c.proc.wait(timeout=15) == 0, "STOP should end serve"
+    assert entries(read_lines(log), "-") == ["the", "quick", "brown", "fox"]

@@ -226,6 +226,11 @@ def test_install_start_stop_restart_uninstall(tmp_path):
         wait_state("slotlog", "RUNNING")
         send(rf"\\.\mailslot\{slot}", "hello service")
         wait_for(lambda: any(l.endswith("]: hello service") for l in lines(log)), 30, "the first message")
+        # an application on the client library: the design document's writer
+        r = wine(BIN / "quick_brown_fox.exe", rf"\\*\mailslot\{slot}", "--no-stop")
+        assert r.returncode == 0, text(r)
+        wait_for(lambda: [l.split("]: ", 1)[1] for l in lines(log) if " -[-]: " in l] == ["the", "quick", "brown", "fox"],
+                 30, "the four words")
 
         # a burst, then stop at once: everything read is written before STOPPED
         send(slot, stdin="".join(f"burst {i:04}\n" for i in range(500)).encode(), app="burst")
@@ -235,7 +240,7 @@ def test_install_start_stop_restart_uninstall(tmp_path):
         assert stopped["win32_exit"] == 0 and stopped["service_exit"] == 0
         got = lines(log)
         assert [l.split("]: ", 1)[1] for l in got if " burst[" in l] == [f"burst {i:04}" for i in range(500)]
-        assert "slotlogd stopping: 501 messages received" in got[-1]
+        assert "slotlogd stopping: 505 messages received" in got[-1]  # hello, four words, the burst
 
         # and it starts again
         wine("sc", "start", "slotlog")
