@@ -8,46 +8,19 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "test_files.h"
+#include "sink_testing.h"
 
 namespace {
 
 using slotlog::level;
 using slotlog::rotating_file_sink;
+using slotlog::testing::kept_lines;
+using slotlog::testing::make_sink;
 using slotlog::testing::read_lines;
+using slotlog::testing::reports;
 using slotlog::testing::temp_dir;
+using slotlog::testing::write;
 namespace fs = std::filesystem;
-
-struct reports {
-    std::vector<std::pair<level, std::string>> seen;
-    slotlog::problem_reporter reporter() {
-        return [this](level l, const std::string& m) { seen.emplace_back(l, m); };
-    }
-};
-
-std::shared_ptr<rotating_file_sink> make_sink(const fs::path& path, std::uint64_t max_size, std::uint32_t files,
-                                              reports& r) {
-    auto sink = std::make_shared<rotating_file_sink>(path, max_size, files, r.reporter());
-    sink->set_formatter(std::make_unique<slotlog::line_formatter>());
-    return sink;
-}
-
-void write(rotating_file_sink& sink, const std::string& line) {
-    sink.log(spdlog::details::log_msg(spdlog::string_view_t{}, spdlog::level::info,
-                                      spdlog::string_view_t(line.data(), line.size())));
-}
-
-// every kept file, oldest first, concatenated
-std::vector<std::string> kept_lines(const fs::path& path, std::uint32_t max_files) {
-    std::vector<std::string> all;
-    for (std::uint32_t i = max_files - 1; i >= 1; --i) {
-        const auto lines = read_lines(rotating_file_sink::backup_path(path, i));
-        all.insert(all.end(), lines.begin(), lines.end());
-    }
-    const auto current = read_lines(path);
-    all.insert(all.end(), current.begin(), current.end());
-    return all;
-}
 
 std::size_t files_in(const fs::path& dir) {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}));

@@ -12,13 +12,17 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "test_files.h"
+#include "sink_testing.h"
 
 namespace {
 
 using slotlog::level;
 using slotlog::rotating_file_sink;
+using slotlog::testing::kept_lines;
+using slotlog::testing::make_sink;
 using slotlog::testing::read_lines;
+using slotlog::testing::reports;
+using slotlog::testing::write;
 using slotlog::testing::temp_dir;
 namespace fs = std::filesystem;
 
@@ -38,40 +42,13 @@ private:
     HANDLE h_;
 };
 
-struct recorder {
-    std::vector<std::pair<level, std::string>> seen;
-};
-
-std::shared_ptr<rotating_file_sink> make_sink(const fs::path& path, recorder& r) {
-    auto sink = std::make_shared<rotating_file_sink>(
-        path, 1000, 3, [&r](level l, const std::string& m) { r.seen.emplace_back(l, m); });
-    sink->set_formatter(std::make_unique<slotlog::line_formatter>());
-    return sink;
-}
-
-void write(rotating_file_sink& sink, const std::string& line) {
-    sink.log(spdlog::details::log_msg(spdlog::string_view_t{}, spdlog::level::info,
-                                      spdlog::string_view_t(line.data(), line.size())));
-}
-
-std::vector<std::string> all_kept(const fs::path& path) {
-    std::vector<std::string> all;
-    for (std::uint32_t i = 2; i >= 1; --i) {
-        const auto lines = read_lines(rotating_file_sink::backup_path(path, i));
-        all.insert(all.end(), lines.begin(), lines.end());
-    }
-    const auto current = read_lines(path);
-    all.insert(all.end(), current.begin(), current.end());
-    return all;
-}
-
 } // namespace
 
 TEST(rotation_windows, a_reader_holding_the_current_file_loses_nothing_and_is_reported_once) {
     temp_dir dir;
     const auto path = dir / "slotlog.log";
-    recorder r;
-    auto sink = make_sink(path, r);
+    reports r;
+    auto sink = make_sink(path, 1000, 3, r);
     write(*sink, "line 0000");
     sink->flush();
 
@@ -97,7 +74,7 @@ TEST(rotation_windows, a_reader_holding_the_current_file_loses_nothing_and_is_re
     EXPECT_EQ(r.seen[1].first, level::notice);
     EXPECT_TRUE(fs::exists(rotating_file_sink::backup_path(path, 1)));
     // every line is still there: the held file became slotlog.1.log whole
-    const auto kept = all_kept(path);
+    const auto kept = kept_lines(path, 3);
     ASSERT_EQ(kept.size(), 300u);
     for (int i = 0; i < 300; ++i) EXPECT_EQ(kept[static_cast<std::size_t>(i)], fmt::format("line {:04}", i));
 }
@@ -105,8 +82,8 @@ TEST(rotation_windows, a_reader_holding_the_current_file_loses_nothing_and_is_re
 TEST(rotation_windows, a_reader_holding_a_backup_blocks_the_shift_without_losing_lines) {
     temp_dir dir;
     const auto path = dir / "slotlog.log";
-    recorder r;
-    auto sink = make_sink(path, r);
+    reports r;
+    auto sink = make_sink(path, 1000, 3, r);
     // fill until there is a backup to hold
     int next = 0;
     while (!fs::exists(rotating_file_sink::backup_path(path, 1))) write(*sink, fmt::format("line {:04}", next++));
