@@ -130,6 +130,11 @@ bool pipeline::is_plain_stop_(std::string_view payload) const {
     return text && strip_terminators(*text) == "STOP";
 }
 
+std::string pipeline::summary() const {
+    return fmt::format("{} messages received, {} entries written, {} dropped", counters_.received.load(),
+                       counters_.written.load(), counters_.queue_drops.load() + counters_.input_drops.load());
+}
+
 entry pipeline::self_entry_(level lvl, const std::string& msg) const {
     entry e;
     e.time = clock::now();
@@ -191,11 +196,7 @@ void pipeline::run_writer_() noexcept {
     }
     // the summary goes last and straight to the outputs: a full queue cannot lose it
     report_drops_(*outputs_, true);
-    write_(self_entry_(level::notice, fmt::format("slotlogd stopping: {} messages received, {} entries written, "
-                                                  "{} dropped",
-                                                  counters_.received.load(), counters_.written.load(),
-                                                  counters_.queue_drops.load() + counters_.input_drops.load())),
-           *outputs_);
+    write_(self_entry_(level::notice, "slotlogd stopping: " + summary()), *outputs_);
     flush_(*outputs_);
 }
 

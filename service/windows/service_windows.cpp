@@ -12,7 +12,6 @@
 
 #include <windows.h>
 
-#include <fmt/format.h>
 
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
@@ -128,11 +127,7 @@ int run_collector(service_host& host) {
     host.status.stopping();
     c->stop();
     std::string summary;
-    if (const pipeline* p = c->running()) {
-        const auto& n = p->counters();
-        summary = fmt::format("{} messages received, {} entries written, {} dropped by a full queue",
-                              n.received.load(), n.written.load(), n.queue_drops.load());
-    }
+    if (const pipeline* p = c->running()) summary = p->summary();
     c.reset();   // every sink closed before SERVICE_STOPPED
     report_event(level::info, eventlog::event::service_stopped, summary);
     return exit_ok;

@@ -66,6 +66,8 @@ public:
     void on_problem(level lvl, const std::string& what) noexcept override;
 
     const pipeline_counters& counters() const noexcept { return counters_; }
+    // "N messages received, N entries written, N dropped"
+    std::string summary() const;
     const config& current_config() const noexcept { return cfg_; }
 
 private:
