@@ -9,9 +9,6 @@
 
 namespace slotlog {
 
-// the command line in utf-8 (windows: from GetCommandLineW, whatever the code page)
-std::vector<std::string> utf8_arguments(int argc, char** argv);
-
 // windows: utf-8 console output and untranslated bytes on stdin/stdout, the
 // console's code page restored at exit. posix: nothing to do
 void prepare_console();

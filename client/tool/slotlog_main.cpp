@@ -2,6 +2,7 @@
 // follows log files
 
 #include <slotlog/client.h>
+#include <slotlog/detail/utf8.h>
 #include <slotlog/level.h>
 
 #include <atomic>
@@ -203,7 +204,7 @@ int tail_command(const std::vector<std::string>& args) {
     }
     const std::vector<std::string> paths = a.operands();
     if (paths.size() != 1) throw usage_error("tail needs exactly one PATH");
-    options.path = std::filesystem::path(std::u8string(paths[0].begin(), paths[0].end()));
+    options.path = slotlog::detail::path_from_utf8(paths[0]);
 
     static std::atomic<bool> stop{false};
     if (options.follow) slotlog::stop_on_interrupt(stop);
@@ -231,7 +232,7 @@ int run(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
     slotlog::prepare_console();
     try {
-        return run(slotlog::utf8_arguments(argc, argv));
+        return run(slotlog::detail::utf8_arguments(argc, argv));
     } catch (const usage_error& e) {
         std::cerr << "slotlog: " << e.what() << "\n(slotlog --help shows the usage)\n";
         return exit_usage;

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <slotlog/detail/utf8.h>
+
 #include "file_follow.h"
 
 namespace slotlog {
@@ -19,12 +21,6 @@ namespace slotlog {
 namespace {
 
 constexpr std::size_t chunk_size = 64 * 1024;
-
-// utf-8 on every platform (path::string() is the ansi code page on windows)
-std::string utf8(const std::filesystem::path& p) {
-    const auto u = p.u8string();
-    return std::string(u.begin(), u.end());
-}
 
 std::string_view without_cr(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -104,7 +100,7 @@ last_entries read_last_entries(shared_read_file& file, std::size_t count, const 
 class follower {
 public:
     follower(const tail_options& options, std::ostream& out, std::ostream& err)
-        : options_(options), out_(out), err_(err), path_(utf8(options.path)) {}
+        : options_(options), out_(out), err_(err), path_(detail::path_to_utf8(options.path)) {}
 
     int run(const std::atomic<bool>& stop) {
         if (file_.open(options_.path)) {
@@ -245,7 +241,7 @@ int run_tail(const tail_options& options, std::ostream& out, std::ostream& err, 
         return f->run(stop);
     } catch (const std::system_error& e) {
         out.flush();
-        err << "slotlog tail: '" << utf8(options.path) << "': " << e.what() << '\n';
+        err << "slotlog tail: '" << detail::path_to_utf8(options.path) << "': " << e.what() << '\n';
         return 1;
     }
 }

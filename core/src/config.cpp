@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <slotlog/client.h>
+#include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 
 namespace slotlog {
@@ -108,15 +109,8 @@ std::string join_or(std::span<const std::string_view> list) {
     return out;
 }
 
-// utf-8 both ways: path::string() would use the windows ansi code page
-std::string path_text(const fs::path& p) {
-    const auto u = p.u8string();
-    return std::string(u.begin(), u.end());
-}
-
-fs::path path_from_utf8(std::string_view s) {
-    return fs::path(std::u8string(s.begin(), s.end()));
-}
+using detail::path_from_utf8;
+using detail::path_to_utf8;
 
 // optimal string alignment distance, case-insensitive (a swap counts as one edit)
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -803,7 +797,7 @@ private:
                     for (auto& c : id) c = static_cast<char8_t>(lower(static_cast<char>(c)));
                 }
                 if (const auto [first, inserted] = file_paths_.emplace(std::string(id.begin(), id.end()), at); !inserted) {
-                    fail(path_at, "writes the same file as " + first->second + " (" + path_text(*p) + ")");
+                    fail(path_at, "writes the same file as " + first->second + " (" + path_to_utf8(*p) + ")");
                     p.reset();
                 }
             }
@@ -932,7 +926,7 @@ config parse_config(std::string_view json_text, const std::string& origin, const
 }
 
 config load_config_file(const fs::path& file) {
-    const auto origin = path_text(file);
+    const auto origin = path_to_utf8(file);
     std::error_code ec;
     const auto st = fs::status(file, ec);
     if (st.type() == fs::file_type::not_found) throw file_error(origin, "no such file");

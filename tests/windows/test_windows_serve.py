@@ -151,3 +151,12 @@ def test_ctrl_c_stops_serve_after_writing_everything(tmp_path):
     got = lines(log)
     assert [l.split("]: ", 1)[1] for l in got if " burst[" in l] == [f"burst {i:04}" for i in range(2000)]
     assert "slotlogd stopping" in got[-1]
+
+
+def test_file_names_outside_the_ansi_code_page(tmp_path):
+    # the ansi argv would turn these letters into '?': the tools read the wide command line
+    log = tmp_path / "журнал.log"
+    log.write_text("2026-11-24T21:17:35.539204Z WARNING WEB01 billing[42]: привет\n", encoding="utf-8")
+    r = wine(BIN / "slotlog.exe", "tail", "-n", "1", win_path(log))
+    assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
+    assert r.stdout.decode("utf-8").rstrip("\r\n").endswith("billing[42]: привет")

@@ -9,6 +9,8 @@
 
 #include "system.h"
 
+#include <slotlog/detail/utf8.h>
+
 namespace slotlog {
 
 namespace {
@@ -36,6 +38,8 @@ std::string local_host_name() {
 namespace detail {
 
 std::uint32_t process_id() noexcept { return static_cast<std::uint32_t>(::getpid()); }
+
+std::vector<std::string> utf8_arguments(int argc, char** argv) { return {argv, argv + argc}; }
 
 } // namespace detail
 

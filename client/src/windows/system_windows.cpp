@@ -3,11 +3,13 @@
 #include <slotlog/client.h>
 
 #include <windows.h>
+#include <shellapi.h>
 
 #include <vector>
 
 #include "system.h"
 #include <slotlog/detail/utf16.h>
+#include <slotlog/detail/utf8.h>
 
 namespace slotlog {
 
@@ -57,6 +59,18 @@ std::wstring env(const wchar_t* name) {
 }
 
 } // namespace
+
+// the ansi argv cannot hold every name: take the wide command line
+std::vector<std::string> utf8_arguments(int argc, char** argv) {
+    int n = 0;
+    wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &n);
+    if (!wide) return {argv, argv + argc};  // the ansi ones are better than none
+    std::vector<std::string> args;
+    args.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) args.push_back(narrow(wide[i]));
+    ::LocalFree(wide);
+    return args;
+}
 
 } // namespace detail
 

@@ -15,8 +15,6 @@ extern "C" void on_signal(int) { stop_flag->store(true); }
 
 } // namespace
 
-std::vector<std::string> utf8_arguments(int argc, char** argv) { return {argv, argv + argc}; }
-
 void prepare_console() {}
 
 void stop_on_interrupt(std::atomic<bool>& flag) {

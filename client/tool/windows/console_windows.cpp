@@ -4,14 +4,12 @@
 #include "console.h"
 
 #include <windows.h>
-#include <shellapi.h>
 
 #include <fcntl.h>
 #include <io.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <string_view>
 
 namespace slotlog {
 
@@ -19,15 +17,6 @@ namespace {
 
 std::atomic<bool>* stop_flag = nullptr;
 UINT saved_output_cp = 0;
-
-std::string narrow(std::wstring_view s) {
-    if (s.empty()) return {};
-    const int n = ::WideCharToMultiByte(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), nullptr, 0, nullptr,
-                                        nullptr);
-    std::string out(static_cast<std::size_t>(n), '\0');
-    ::WideCharToMultiByte(CP_UTF8, 0, s.data(), static_cast<int>(s.size()), out.data(), n, nullptr, nullptr);
-    return out;
-}
 
 BOOL WINAPI on_console_event(DWORD event) {
     switch (event) {
@@ -46,17 +35,6 @@ void restore_console() {
 }
 
 } // namespace
-
-std::vector<std::string> utf8_arguments(int argc, char** argv) {
-    int n = 0;
-    wchar_t** wide = ::CommandLineToArgvW(::GetCommandLineW(), &n);
-    if (!wide) return {argv, argv + argc};  // the ansi ones are better than none
-    std::vector<std::string> args;
-    args.reserve(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) args.push_back(narrow(wide[i]));
-    ::LocalFree(wide);
-    return args;
-}
 
 void prepare_console() {
     // the bytes of log files and messages pass through untranslated (no CRLF, no ^Z)
