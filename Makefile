@@ -1,5 +1,5 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test deps build build-linux build-clang build-mingw test-linux test-mingw clean
+.PHONY: run test deps build build-linux build-clang build-mingw test-linux test-mingw msi clean
 
 JOBS ?= 2
 
@@ -19,6 +19,11 @@ build-mingw: deps
 	@cmake --build --preset mingw -j $(JOBS)
 
 build: build-linux build-mingw
+
+# the windows installer build/mingw/slotlog-<version>-x64.msi (wixl); build-mingw
+# builds it too, as part of ALL
+msi: build-mingw
+	@cmake --build --preset mingw --target msi
 
 # runs the collector in the foreground on the embedded default configuration:
 # mailslot `logger`, logs/slotlog.log under this folder, console at info

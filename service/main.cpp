@@ -42,6 +42,11 @@ Windows service (on other systems these only say so):
   uninstall
         as Administrator: stop the service 'slotlog' (waiting up to 60 s),
         delete it and remove the Event Log source. %ProgramData%\slotlog is kept.
+  configure-service [--slot SLOT] [--logdir DIR]
+        what the MSI runs after creating the service: set the description and
+        recovery actions of the existing service 'slotlog', create
+        %ProgramData%\slotlog and its logs folder, and create slotlogd.json
+        from slotlogd.default.json (with SLOT and DIR) only if there is none.
   service [-c CONFIG]
         what the service runs (binPath); started by the Service Control
         Manager, not from a console. without -c: %ProgramData%\slotlog\slotlogd.json
@@ -114,5 +119,6 @@ int main(int argc, char** argv) {
     if (command == "service") return run_service(args);
     if (command == "install") return install_service(args);
     if (command == "uninstall") return uninstall_service(args);
+    if (command == "configure-service") return configure_service(args);
     return usage_error("unknown command '" + command + "'");
 }

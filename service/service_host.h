@@ -14,5 +14,8 @@ int run_service(const std::vector<std::string>& args);
 int install_service(const std::vector<std::string>& args);
 // `slotlogd uninstall`
 int uninstall_service(const std::vector<std::string>& args);
+// `slotlogd configure-service [--slot SLOT] [--logdir DIR]`: what the msi runs
+// after creating the service (wixl has no ServiceConfig)
+int configure_service(const std::vector<std::string>& args);
 
 } // namespace slotlog

@@ -18,5 +18,6 @@ int windows_only(const char* command) {
 int run_service(const std::vector<std::string>&) { return windows_only("service"); }
 int install_service(const std::vector<std::string>&) { return windows_only("install"); }
 int uninstall_service(const std::vector<std::string>&) { return windows_only("uninstall"); }
+int configure_service(const std::vector<std::string>&) { return windows_only("configure-service"); }
 
 } // namespace slotlog

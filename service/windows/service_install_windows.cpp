@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -11,6 +12,8 @@
 #include <thread>
 
 #include <windows.h>
+
+#include <nlohmann/json.hpp>
 
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
@@ -179,7 +182,117 @@ bool stop_and_wait(SC_HANDLE service) {
     }
 }
 
+struct configure_options {
+    std::string slot;       // empty: the template's
+    std::string log_folder; // empty: the template's
+};
+
+std::optional<int> parse_configure(const std::vector<std::string>& args, configure_options& out) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--slot" && i + 1 < args.size()) {
+            out.slot = args[++i];
+        } else if (args[i] == "--logdir" && i + 1 < args.size()) {
+            out.log_folder = args[++i];
+        } else {
+            return usage_error("configure-service: unknown option '" + args[i] + "'");
+        }
+    }
+    // an msi passes "[LOGDIR]" last: a folder ending in a backslash turns
+    // the closing quote into a literal one
+    while (!out.log_folder.empty() && (out.log_folder.back() == '"' || out.log_folder.back() == ' ')) {
+        out.log_folder.pop_back();
+    }
+    return std::nullopt;
+}
+
+// slotlogd.json from slotlogd.default.json, with the slot and log folder
+// asked for; never touches an existing slotlogd.json (an admin's config)
+std::optional<int> create_config(const configure_options& options) {
+    const auto data = service_paths::data_folder();
+    const auto config = data / L"slotlogd.json";
+    const auto templ = data / L"slotlogd.default.json";
+    std::error_code ec;
+    if (std::filesystem::exists(config, ec)) {
+        std::cout << "keeping the existing " << narrow(config.native()) << '\n';
+        return std::nullopt;
+    }
+    if (!std::filesystem::exists(templ, ec)) {
+        std::cout << "no " << narrow(templ.native()) << ": the service uses the embedded default\n";
+        return std::nullopt;
+    }
+    nlohmann::json json;
+    try {
+        std::ifstream in(templ);
+        json = nlohmann::json::parse(in);
+        for (auto& input : json.at("inputs")) {
+            if (!options.slot.empty() && input.value("type", "") == "mailslot") input["name"] = options.slot;
+        }
+        for (auto& output : json.at("outputs")) {
+            if (!options.log_folder.empty() && output.value("type", "") == "file") {
+                const std::filesystem::path name = std::filesystem::path(output.value("path", "slotlog.log")).filename();
+                output["path"] = narrow((std::filesystem::path(detail::widen(options.log_folder)) / name).native());
+            }
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: cannot read " << narrow(templ.native()) << ": " << e.what() << '\n';
+        return exit_failed;
+    }
+    const auto temp = data / L"slotlogd.json.new";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out << json.dump(2) << '\n';
+        if (!out) {
+            std::cerr << "slotlogd: cannot write " << narrow(temp.native()) << '\n';
+            return exit_failed;
+        }
+    }
+    // no overwrite: if one appeared meanwhile, it wins
+    if (!::MoveFileExW(temp.c_str(), config.c_str(), 0)) {
+        const DWORD err = ::GetLastError();
+        std::filesystem::remove(temp, ec);
+        if (err != ERROR_ALREADY_EXISTS && err != ERROR_FILE_EXISTS) return fail("cannot create " + narrow(config.native()), err);
+    }
+    std::cout << "created " << narrow(config.native()) << '\n';
+    // the new config's log folder, writable by the service's account
+    if (!options.log_folder.empty()) {
+        try {
+            const std::filesystem::path logs(detail::widen(options.log_folder));
+            std::filesystem::create_directories(logs);
+            service_paths::grant_service_account(logs);
+        } catch (const std::exception& e) {
+            std::cerr << "slotlogd: warning: " << e.what() << '\n';
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace
+
+int configure_service(const std::vector<std::string>& args) {
+    configure_options options;
+    if (auto code = parse_configure(args, options)) return *code;
+
+    scm::handle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+    if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());
+    scm::handle service(::OpenServiceW(manager.get(), scm::service_name, SERVICE_CHANGE_CONFIG));
+    if (!service) return fail("cannot open the service 'slotlog'", ::GetLastError());
+    SERVICE_DESCRIPTIONW description{};
+    description.lpDescription = const_cast<LPWSTR>(scm::description);
+    if (!::ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description)) {
+        return fail("cannot set the service description", ::GetLastError());
+    }
+    if (auto code = set_recovery(service.get())) return *code;
+
+    try {
+        service_paths::create_data_folders();
+        service_paths::grant_service_account(service_paths::data_folder());
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: warning: " << e.what() << '\n';
+    }
+    if (auto code = create_config(options)) return *code;
+    std::cout << "configured the service 'slotlog' (description, recovery actions)\n";
+    return exit_ok;
+}
 
 int install_service(const std::vector<std::string>& args) {
     install_options options;
