@@ -9,6 +9,8 @@ endforeach()
 find_program(WIXL wixl REQUIRED)
 find_program(MSIBUILD msibuild REQUIRED)
 set(source_dir ${CMAKE_CURRENT_LIST_DIR})
+# fixed for every version: what major upgrades find each other by
+set(upgrade_code "{6F0C2F4E-5B1D-4C8A-9E3A-5D1A7C2B9E41}")
 # wixl takes only relative source paths: run it in BIN_DIR
 file(RELATIVE_PATH rel_source ${BIN_DIR} ${source_dir})
 if(rel_source STREQUAL "")
@@ -16,7 +18,7 @@ if(rel_source STREQUAL "")
 endif()
 file(REMOVE ${OUTPUT})
 execute_process(
-  COMMAND ${WIXL} -a x64 -D Version=${VERSION} -D BinDir=. -D SourceDir=${rel_source}
+  COMMAND ${WIXL} -a x64 -D Version=${VERSION} -D UpgradeCode=${upgrade_code} -D BinDir=. -D SourceDir=${rel_source}
           -o ${OUTPUT} ${source_dir}/slotlog.wxs
   WORKING_DIRECTORY ${BIN_DIR}
   RESULT_VARIABLE rc)
@@ -26,6 +28,9 @@ endif()
 
 # wixl has no Environment element: the install folder goes last on the
 # system PATH (=- set on install, removed on uninstall; * system)
+# it has no MajorUpgrade/@AllowSameVersionUpgrades: a rebuild of the same
+# version (a new ProductCode) replaces the installed one (VersionMaxInclusive,
+# 512) instead of installing beside it.
 # and it ignores MajorUpgrade/@Schedule: the old product goes right after
 # InstallValidate, before the new one is installed, so its uninstall (stop,
 # delete the service) cannot hit the new service
@@ -38,4 +43,6 @@ function(msi_query query)
 endfunction()
 msi_query("CREATE TABLE `Environment` (`Environment` CHAR(72) NOT NULL, `Name` CHAR(255) NOT NULL LOCALIZABLE, `Value` CHAR(255) LOCALIZABLE, `Component_` CHAR(72) NOT NULL PRIMARY KEY `Environment`)")
 msi_query("INSERT INTO `Environment` (`Environment`, `Name`, `Value`, `Component_`) VALUES ('SystemPath', '=-*PATH', '[~];[INSTALLDIR]', 'Binaries')")
+msi_query("DELETE FROM `Upgrade` WHERE `ActionProperty` = 'WIX_UPGRADE_DETECTED'")
+msi_query("INSERT INTO `Upgrade` (`UpgradeCode`, `VersionMax`, `Attributes`, `ActionProperty`) VALUES ('${upgrade_code}', '${VERSION}', 513, 'WIX_UPGRADE_DETECTED')")
 msi_query("UPDATE `InstallExecuteSequence` SET `Sequence` = 1401 WHERE `Action` = 'RemoveExistingProducts'")

@@ -30,6 +30,8 @@ EVENTLOG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\slo
 ENV_KEY = r"HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment"
 UNINSTALL_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
 RUN_ID = uuid.uuid4().hex[:8]
+# never changes: every version of the msi upgrades every other
+UPGRADE_CODE = "{6F0C2F4E-5B1D-4C8A-9E3A-5D1A7C2B9E41}"
 
 
 def built_msi():
@@ -183,8 +185,13 @@ def test_tables():
     assert registry["EventMessageFile"] == ("2", key + "\\", "#%[INSTALLDIR]slotlogd.exe")
     assert registry["CategoryMessageFile"] == ("2", key + "\\", "#%[INSTALLDIR]slotlogd.exe")
     assert registry["TypesSupported"][2] == "#7" and registry["CategoryCount"][2] == "#2"
+    properties = {row[0]: row[1] for row in export(msi, "Property")}
+    assert properties["UpgradeCode"] == UPGRADE_CODE and properties["ProductVersion"] == version
     upgrade = export(msi, "Upgrade")
-    assert {(row[1], row[2], row[4]) for row in upgrade} == {("", version, "1"), (version, "", "2")}
+    assert {row[0] for row in upgrade} == {UPGRADE_CODE}
+    # older and the same version are upgraded (513: migrate features, max
+    # inclusive), a newer one is detected and refused
+    assert {(row[1], row[2], row[4]) for row in upgrade} == {("", version, "513"), (version, "", "2")}
     conditions = export(msi, "LaunchCondition")
     assert any(row[0] == "NOT WIX_DOWNGRADE_DETECTED" and "newer version" in row[1] for row in conditions)
     actions = {row[0]: row for row in export(msi, "CustomAction")}
@@ -215,6 +222,10 @@ def test_install_upgrade_downgrade_uninstall(scm, tmp_path):
     cfg = config()
     assert cfg["inputs"][0]["name"] == slot
     assert cfg["outputs"][0]["path"] == "logs/slotlog.log"
+    service = reg_values(r"HKLM\SYSTEM\CurrentControlSet\Services\slotlog")
+    assert INSTALL_DIR + "slotlogd.exe" in service["ImagePath"][1] and service["ImagePath"][1].endswith(" service")
+    assert service["ObjectName"][1] == r"NT AUTHORITY\LocalService" and service["Start"][1] == "0x2"
+    assert service["Description"][1].startswith("Collects log messages")
     assert INSTALL_DIR.lower() in system_path().lower().split(";")
     assert reg_values(EVENTLOG_KEY) == {
         "EventMessageFile": ("REG_EXPAND_SZ", INSTALL_DIR + "slotlogd.exe"),
@@ -283,15 +294,17 @@ def test_properties_in_a_new_config_only(scm):
         assert cfg["outputs"][0]["path"] == rf"C:\slotlog msi {RUN_ID}\slotlog.log"
         send_via_path(slot, "into-logdir")
         wait_line(logdir / "slotlog.log", "into-logdir", "the message in LOGDIR")
-        r = msiexec("/x", msi)
-        assert r.returncode == 0, text(r)
-        assert query("slotlog") is None
-        # an existing config: the properties change nothing
+        # a rebuild of the same version replaces it; the config exists, so
+        # the properties change nothing
         before = (DATA / "slotlogd.json").read_text()
-        r = msiexec("/i", msi, "SLOT=other", r"LOGDIR=C:\other")
+        rebuild = build_msi(version, scm / f"slotlog-rebuild-{RUN_ID}.msi")
+        r = msiexec("/i", rebuild, "SLOT=other", r"LOGDIR=C:\other")
         assert r.returncode == 0, text(r)
+        assert installed_versions() == [version]
         assert (DATA / "slotlogd.json").read_text() == before
-        r = msiexec("/x", msi)
+        wait_for(lambda: query("slotlog") == "RUNNING", 30, "the service to run")
+        r = msiexec("/x", rebuild)
         assert r.returncode == 0, text(r)
+        assert query("slotlog") is None and installed_versions() == []
     finally:
         shutil.rmtree(logdir, ignore_errors=True)
