@@ -35,10 +35,14 @@ UPGRADE_CODE = "{6F0C2F4E-5B1D-4C8A-9E3A-5D1A7C2B9E41}"
 
 
 def built_msi():
-    """the msi the build made (build/<preset>/slotlog-<version>-x64.msi) and its version"""
-    found = sorted(BIN.parent.glob("slotlog-*-x64.msi"))
-    assert len(found) == 1, f"expected one msi in {BIN.parent}: {found}"
-    return found[0], re.match(r"slotlog-(.+)-x64\.msi", found[0].name).group(1)
+    """the msi the build made for this version (build/<preset>/slotlog-<version>-x64.msi;
+    msi files of earlier versions may lie beside it) and its version"""
+    r = wine(BIN / "slotlogd.exe", "--version")
+    assert r.returncode == 0, text(r)
+    version = text(r).split()[-1]
+    msi = BIN.parent / f"slotlog-{version}-x64.msi"
+    assert msi.exists(), f"the build made no {msi}"
+    return msi, version
 
 
 def build_msi(version, output):
@@ -128,6 +132,22 @@ def send_via_path(slot, message):
     assert r.returncode == 0, text(r)
 
 
+def clean_up(folder, backup, path):
+    """nothing stays installed, whatever failed; the data folder is as before"""
+    for msi in sorted(folder.parent.glob("**/*.msi")) + sorted(BIN.parent.glob("slotlog-*-x64.msi")):
+        if installed_versions():
+            msiexec("/x", msi)
+    if query("slotlog") is not None:
+        wine("sc", "stop", "slotlog")
+        wine("sc", "delete", "slotlog")
+    shutil.rmtree(DATA, ignore_errors=True)
+    # what wine's msiexec leaves of the PATH entry (;) goes too
+    if path and reg_values(ENV_KEY)["PATH"] != path:
+        wine("reg", "add", ENV_KEY, "/v", "PATH", "/t", path[0], "/d", path[1], "/f")
+    if backup.exists():
+        backup.rename(DATA)
+
+
 @pytest.fixture(scope="module")
 def scm(tmp_path_factory):
     """the service name and %ProgramData%\\slotlog are ours (lock, backup), wine's scm stays up"""
@@ -139,29 +159,20 @@ def scm(tmp_path_factory):
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         backup = DATA.with_name(f"slotlog.msi-test-{RUN_ID}")
         path = None
+        owned = False   # the data folder and the service are ours to clean up
         try:
             wait_for(lambda: wine("sc", "query", "eventlog").returncode == 0, 60, "wine's scm")
             if query("slotlog") is not None:
                 pytest.fail("a service 'slotlog' is already installed in " + str(PREFIX))
             if DATA.exists():
                 DATA.rename(backup)
+            owned = True
             path = reg_values(ENV_KEY)["PATH"]
             yield folder
         finally:
             try:
-                # nothing stays installed, whatever failed
-                for msi in sorted(folder.parent.glob("**/*.msi")) + [built_msi()[0]]:
-                    if installed_versions():
-                        msiexec("/x", msi)
-                if query("slotlog") is not None:
-                    wine("sc", "stop", "slotlog")
-                    wine("sc", "delete", "slotlog")
-                shutil.rmtree(DATA, ignore_errors=True)
-                # what wine's msiexec leaves of the PATH entry (;) goes too
-                if path and reg_values(ENV_KEY)["PATH"] != path:
-                    wine("reg", "add", ENV_KEY, "/v", "PATH", "/t", path[0], "/d", path[1], "/f")
-                if backup.exists():
-                    backup.rename(DATA)
+                if owned:
+                    clean_up(folder, backup, path)
             finally:
                 keepalive.kill()
                 keepalive.wait()
