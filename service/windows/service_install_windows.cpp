@@ -246,6 +246,15 @@ std::optional<int> create_config(const configure_options& options) {
             return exit_failed;
         }
     }
+    // a bad SLOT or LOGDIR fails the install now, not the service's start
+    try {
+        (void)load_config_file(temp);
+    } catch (const config_error& e) {
+        for (const auto& p : e.problems()) std::cerr << p.to_string() << '\n';
+        std::cerr << "slotlogd: " << narrow(config.native()) << " was not created\n";
+        std::filesystem::remove(temp, ec);
+        return exit_bad_config;
+    }
     // no overwrite: if one appeared meanwhile, it wins
     if (!::MoveFileExW(temp.c_str(), config.c_str(), 0)) {
         const DWORD err = ::GetLastError();

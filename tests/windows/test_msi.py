@@ -297,6 +297,16 @@ def test_properties_in_a_new_config_only(scm):
     logdir = PREFIX / "drive_c" / f"slotlog msi {RUN_ID}"
     (DATA / "slotlogd.json").unlink(missing_ok=True)
     try:
+        # a SLOT the config refuses fails the install, which is rolled back
+        failed_log = scm / "bad-slot.log"
+        r = msiexec("/i", msi, "SLOT=bad/slot", log=failed_log)
+        assert r.returncode == 1627 % 256, text(r)   # wine: ERROR_FUNCTION_FAILED, the custom action's
+        assert "'/' is not allowed in a slot name" in text(r)
+        assert installed_versions() == [] and query("slotlog") is None
+        assert not (PROGRAM / "slotlogd.exe").exists() and reg_values(EVENTLOG_KEY) is None
+        assert not (DATA / "slotlogd.json").exists()
+        assert INSTALL_DIR.lower() not in system_path().lower().split(";")
+
         r = msiexec("/i", msi, f"SLOT={slot}", rf"LOGDIR=C:\slotlog msi {RUN_ID}" + "\\")
         assert r.returncode == 0, text(r)
         wait_for(lambda: query("slotlog") == "RUNNING", 30, "the service to run")
