@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <slotlog/config.h>
+#include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 
 #include "serve.h"
@@ -75,7 +76,7 @@ int usage_error(const std::string& what) {
 int check_config(const std::vector<std::string>& args) {
     if (args.size() != 1) return usage_error("check-config needs exactly one CONFIG file");
     try {
-        const auto cfg = load_config_file(args[0]);
+        const auto cfg = load_config_file(detail::path_from_utf8(args[0]));
         std::cout << args[0] << ": ok (" << cfg.inputs.size() << " input(s), " << cfg.outputs.size()
                   << " output(s))\n";
         return exit_ok;
@@ -89,7 +90,7 @@ int serve_command(const std::vector<std::string>& args) {
     serve_options options;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            options.config_file = args[++i];
+            options.config_file = detail::path_from_utf8(args[++i]);
         } else if (args[i] == "--allow-plain-stop") {
             options.allow_plain_stop = true;
         } else {
@@ -102,7 +103,9 @@ int serve_command(const std::vector<std::string>& args) {
 } // namespace
 
 int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
+    // utf-8 whatever the windows code page, so any file name can be given
+    std::vector<std::string> args = detail::utf8_arguments(argc, argv);
+    if (!args.empty()) args.erase(args.begin());
     if (args.empty()) return usage_error("no command given");
     const std::string command = args.front();
     args.erase(args.begin());

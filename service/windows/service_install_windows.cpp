@@ -17,6 +17,7 @@
 
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
+#include <slotlog/detail/utf8.h>
 #include <slotlog/eventlog.h>
 
 #include "scm.h"
@@ -67,7 +68,7 @@ struct install_options {
 std::optional<int> parse_install(const std::vector<std::string>& args, install_options& out) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            out.config_file = args[++i];
+            out.config_file = detail::path_from_utf8(args[++i]);
         } else if (args[i] == "--start" && i + 1 < args.size()) {
             const auto& v = args[++i];
             if (v == "auto") out.start_type = SERVICE_AUTO_START;

@@ -15,6 +15,7 @@
 
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
+#include <slotlog/detail/utf8.h>
 #include <slotlog/eventlog.h>
 
 #include "collector.h"
@@ -179,7 +180,7 @@ int run_service(const std::vector<std::string>& args) {
     service_host host;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            host.config_file = args[++i];
+            host.config_file = detail::path_from_utf8(args[++i]);
         } else {
             host.bad_args = "service: unknown option '" + args[i] + "'";
             break;

@@ -160,3 +160,12 @@ def test_file_names_outside_the_ansi_code_page(tmp_path):
     r = wine(BIN / "slotlog.exe", "tail", "-n", "1", win_path(log))
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     assert r.stdout.decode("utf-8").rstrip("\r\n").endswith("billing[42]: привет")
+
+
+def test_slotlogd_takes_config_names_outside_the_ansi_code_page(tmp_path):
+    cfg = tmp_path / "конфиг.json"
+    cfg.write_text(json.dumps({"inputs": [{"type": "mailslot", "name": "logger"}],
+                               "outputs": [{"type": "file", "path": "logs/журнал.log"}]}), encoding="utf-8")
+    r = wine(BIN / "slotlogd.exe", "check-config", win_path(cfg))
+    assert r.returncode == 0, r.stdout.decode("utf-8", "replace")
+    assert "конфиг.json: ok" in r.stdout.decode("utf-8")
