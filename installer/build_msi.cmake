@@ -11,6 +11,21 @@ find_program(MSIBUILD msibuild REQUIRED)
 set(source_dir ${CMAKE_CURRENT_LIST_DIR})
 # fixed for every version: what major upgrades find each other by
 set(upgrade_code "{6F0C2F4E-5B1D-4C8A-9E3A-5D1A7C2B9E41}")
+# with -DSTRIP=<strip>, the package gets stripped copies: the build keeps its
+# debug information, administrators get small executables
+if(DEFINED STRIP AND NOT STRIP STREQUAL "")
+  set(stage ${OUTPUT}.files)
+  file(REMOVE_RECURSE ${stage})
+  file(MAKE_DIRECTORY ${stage})
+  foreach(exe slotlogd.exe slotlog.exe)
+    execute_process(COMMAND ${STRIP} -o ${stage}/${exe} ${BIN_DIR}/${exe} RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "stripping ${exe} failed (${rc})")
+    endif()
+  endforeach()
+  set(BIN_DIR ${stage})
+endif()
+
 # wixl takes only relative source paths: run it in BIN_DIR
 file(RELATIVE_PATH rel_source ${BIN_DIR} ${source_dir})
 if(rel_source STREQUAL "")
