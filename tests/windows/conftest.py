@@ -34,6 +34,19 @@ def text(r):
     return (r.stdout + r.stderr).decode("utf-8", "replace").replace("\r\n", "\n")
 
 
+def reg_values(key):
+    """`reg query KEY` as {name: (type, value)}, or None if the key is absent"""
+    r = wine("reg", "query", key)
+    if r.returncode != 0:
+        return None
+    values = {}
+    for line in text(r).splitlines():
+        m = re.match(r"^\s+(\S+)\s+(REG_\w+)\s*(.*)$", line)
+        if m:
+            values[m.group(1)] = (m.group(2), m.group(3).rstrip())
+    return values
+
+
 def lines(path):
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 

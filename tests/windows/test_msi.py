@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, WINE_RUN, lines, text, wait_for, win_path, wine
+from conftest import BIN, WINE_RUN, lines, reg_values, text, wait_for, win_path, wine
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PREFIX = Path(os.environ.get("WINEPREFIX") or ROOT / "build" / "wineprefix")
@@ -69,18 +69,6 @@ def query(name):
     assert m, text(r)
     return m.group(1)
 
-
-def reg_values(key):
-    """`reg query KEY` as {name: (type, value)}, or None if the key is absent"""
-    r = wine("reg", "query", key)
-    if r.returncode != 0:
-        return None
-    values = {}
-    for line in text(r).splitlines():
-        m = re.match(r"^\s+(\S+)\s+(REG_\w+)\s*(.*)$", line)
-        if m:
-            values[m.group(1)] = (m.group(2), m.group(3).rstrip())
-    return values
 
 
 def installed_versions():

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, WINE_RUN, lines, reported_events, text, wait_for, win_path, wine
+from conftest import BIN, WINE_RUN, lines, reg_values, reported_events, text, wait_for, win_path, wine
 
 PREFIX = Path(os.environ.get("WINEPREFIX") or Path(WINE_RUN).resolve().parent.parent / "build" / "wineprefix")
 SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services"
@@ -67,18 +67,6 @@ def query(name):
 def wait_state(name, state, timeout=30):
     return wait_for(lambda: (q := query(name)) and q["state"] == state and q, timeout, f"{name} to be {state}")
 
-
-def reg_values(key):
-    """`reg query KEY` as {name: (type, value)}, or None if the key is absent"""
-    r = wine("reg", "query", key)
-    if r.returncode != 0:
-        return None
-    values = {}
-    for line in text(r).splitlines():
-        m = re.match(r"^\s+(\S+)\s+(REG_\w+)\s+(.*)$", line)
-        if m:
-            values[m.group(1)] = (m.group(2), m.group(3).rstrip())
-    return values
 
 
 def send(slot, *messages, stdin=None, app="svc"):
