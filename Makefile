@@ -1,7 +1,8 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test deps build build-linux build-clang build-mingw test-linux test-mingw msi clean
+.PHONY: run test deps build build-linux build-clang build-mingw build-fuzz test-linux test-mingw test-fuzz fuzz msi clean
 
 JOBS ?= 2
+FUZZ_SECONDS ?= 60
 
 deps:
 	@scripts/install-deps
@@ -17,6 +18,10 @@ build-clang: deps
 build-mingw: deps
 	@cmake --preset mingw >/dev/null
 	@cmake --build --preset mingw -j $(JOBS)
+
+build-fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
 
 build: build-linux build-mingw
 
@@ -36,7 +41,15 @@ test-linux: build-linux
 test-mingw: build-mingw
 	ctest --preset mingw
 
-test: build-linux build-clang build-mingw test-linux test-mingw
+# libFuzzer with ASan and UBSan on every decoder and the configuration parser,
+# FUZZ_SECONDS per target; make test runs each for a short smoke time
+fuzz: build-fuzz
+	scripts/run-fuzzers $(FUZZ_SECONDS)
+
+test-fuzz: build-fuzz
+	scripts/run-fuzzers 10
+
+test: build-linux build-clang build-mingw test-fuzz test-linux test-mingw
 
 clean:
 	rm -rf build
