@@ -201,8 +201,12 @@ void pipeline::run_writer_() noexcept {
 }
 
 void pipeline::write_(const entry& e, output_set& outputs) noexcept {
-    // each format at most once per entry, whatever the number of outputs
-    std::string text, json;
+    // each format at most once per entry, whatever the number of outputs,
+    // into buffers the writer thread reuses (no allocation per entry)
+    std::string& text = text_line_;
+    std::string& json = json_line_;
+    text.clear();
+    json.clear();
     for (auto& o : outputs) {
         if (e.lvl < o.cfg.min_level) continue;
         if (e.own && options_.on_own_problem && o.cfg.type == "eventlog") continue;  // the host has it

@@ -68,7 +68,6 @@ public:
     const pipeline_counters& counters() const noexcept { return counters_; }
     // "N messages received, N entries written, N dropped"
     std::string summary() const;
-    const config& current_config() const noexcept { return cfg_; }
 
 private:
     using output_set = std::vector<output>;
@@ -100,6 +99,7 @@ private:
     std::int64_t pid_;
 
     // writer thread only
+    std::string text_line_, json_line_;
     std::uint64_t reported_drops_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_drop_report_;
 };
