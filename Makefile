@@ -1,5 +1,5 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test deps build build-linux build-clang build-mingw build-fuzz test-linux test-mingw test-fuzz fuzz msi clean
+.PHONY: run test deps build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
 
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
@@ -23,6 +23,11 @@ build-fuzz: deps
 	@cmake --preset fuzz >/dev/null
 	@cmake --build --preset fuzz -j $(JOBS)
 
+# clang with address, leak and undefined-behaviour sanitizers, for test-asan
+build-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
 build: build-linux build-mingw
 
 # the windows installer build/mingw/slotlog-<version>-x64.msi (wixl); build-mingw
@@ -41,6 +46,11 @@ test-linux: build-linux
 test-mingw: build-mingw
 	ctest --preset mingw
 
+# every unit and integration test again with the sanitizers: any report fails
+# the test, in slotlogd too (see tests/integration/conftest.py)
+test-asan: build-asan
+	ctest --preset asan -j $(JOBS)
+
 # libFuzzer with ASan and UBSan on every decoder and the configuration parser,
 # FUZZ_SECONDS per target; make test runs each for a short smoke time
 fuzz: build-fuzz
@@ -49,7 +59,7 @@ fuzz: build-fuzz
 test-fuzz: build-fuzz
 	scripts/run-fuzzers 10
 
-test: build-linux build-clang build-mingw test-fuzz test-linux test-mingw
+test: build-linux build-clang build-mingw test-fuzz test-linux test-asan test-mingw
 
 clean:
 	rm -rf build

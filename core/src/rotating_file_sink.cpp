@@ -1,9 +1,11 @@
 #include <slotlog/rotating_file_sink.h>
 
+#include <stdexcept>
 #include <system_error>
 
 #include <fmt/format.h>
 
+#include "append_file.h"
 #include "file_ops.h"
 
 namespace slotlog {
@@ -12,10 +14,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr auto rotation_retry_pause = std::chrono::seconds(1);
+constexpr auto retry_pause = std::chrono::seconds(1);
+constexpr auto lost_report_interval = std::chrono::seconds(60);
 
-spdlog::filename_t native(const fs::path& p) {
-    return spdlog::filename_t(p.native());
+// the folder of a file that may be gone: created again, quietly if that fails
+// (opening the file then says why)
+std::error_code create_folder(const fs::path& path) {
+    std::error_code ec;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+    return ec;
 }
 
 } // namespace
@@ -23,13 +30,24 @@ spdlog::filename_t native(const fs::path& p) {
 rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, std::uint32_t max_files,
                                        problem_reporter report)
     : path_(std::move(path)), max_size_(max_size), max_files_(max_files == 0 ? 1 : max_files),
-      report_(std::move(report)) {
+      report_fn_(std::move(report)), file_(std::make_unique<append_file>()) {
     // append: a restart never truncates what is there
-    file_.open(native(path_), false);
-    size_ = file_.size();
+    const auto folder = create_folder(path_);
+    if (auto why = file_->open(path_)) {
+        throw std::runtime_error(fmt::format("cannot open {}: {}", path_.string(),
+                                             folder ? "cannot create its folder: " + folder.message() : *why));
+    }
+    size_ = file_->size();
 }
 
-rotating_file_sink::~rotating_file_sink() = default;
+rotating_file_sink::~rotating_file_sink() {
+    // the pipeline flushed last; nobody is left to hear about a failure
+    report_fn_ = nullptr;
+    try {
+        write_pending_(true);
+    } catch (...) {
+    }
+}
 
 fs::path rotating_file_sink::backup_path(const fs::path& path, std::uint32_t index) {
     auto name = path.stem();
@@ -41,31 +59,102 @@ fs::path rotating_file_sink::backup_path(const fs::path& path, std::uint32_t ind
 void rotating_file_sink::sink_it_(const spdlog::details::log_msg& msg) {
     line_.clear();
     formatter_->format(msg, line_);
-    if (size_ > 0 && size_ + line_.size() > max_size_ &&
+    if (!failing_ && size_ > 0 && size_ + line_.size() > max_size_ &&
         std::chrono::steady_clock::now() >= retry_after_) {
         rotate();
     }
-    file_.write(line_);
+    if (!pending_.empty() && pending_.size() + line_.size() > buffer_size) write_pending_(false);
+    // the file cannot be written and memory holds all it may: this line is lost
+    if (!pending_.empty() && pending_.size() + line_.size() > max_pending) return lose_line_();
+    pending_.append(line_.data(), line_.size());
     size_ += line_.size();
+    if (pending_.size() >= buffer_size) write_pending_(false);
 }
 
-void rotating_file_sink::flush_() { file_.flush(); }
+void rotating_file_sink::flush_() { write_pending_(true); }
+
+// `now`: try even within the pause after a failure (flushes and rotations)
+bool rotating_file_sink::write_pending_(bool now) {
+    if (pending_.empty()) return true;
+    if (failing_ && !now && std::chrono::steady_clock::now() < write_retry_after_) return false;
+    if (!open_file_()) return false;
+    if (auto why = file_->append(pending_)) {
+        write_failed_(*why);
+        return false;
+    }
+    pending_.clear();
+    size_ = file_->size();
+    if (failing_) {
+        failing_ = false;
+        report_(level::notice, lost_lines_ == 0
+                                   ? fmt::format("writing to {} works again, no line lost", path_.string())
+                                   : fmt::format("writing to {} works again, {} line(s) lost while it failed",
+                                                 path_.string(), lost_lines_));
+        lost_lines_ = reported_lost_ = 0;
+    }
+    return true;
+}
+
+// the file is open and still where it belongs, or opened (again) now
+bool rotating_file_sink::open_file_() {
+    if (file_->is_open()) {
+        if (file_->still_at(path_)) return true;
+        // deleted or moved away while open: what we write would go nowhere
+        file_->close();
+        report_(level::warning,
+                fmt::format("{} was deleted or moved away while open; creating it again", path_.string()));
+    }
+    const auto folder = create_folder(path_);
+    if (auto why = file_->open(path_)) {
+        write_failed_(folder ? "cannot create its folder: " + folder.message() : *why);
+        return false;
+    }
+    size_ = file_->size() + pending_.size();
+    return true;
+}
+
+void rotating_file_sink::write_failed_(const std::string& why) {
+    if (!failing_) {
+        report_(level::error, fmt::format("cannot write to {}: {}; keeping up to {} KiB of lines in memory and "
+                                          "retrying every second",
+                                          path_.string(), why, max_pending >> 10));
+    }
+    failing_ = true;
+    write_retry_after_ = std::chrono::steady_clock::now() + retry_pause;
+}
+
+void rotating_file_sink::lose_line_() {
+    ++lost_lines_;
+    // the first loss at once, then at most once a minute while it goes on
+    const auto now = std::chrono::steady_clock::now();
+    if (reported_lost_ > 0 && now - lost_reported_at_ < lost_report_interval) return;
+    report_(level::warning, fmt::format("{} line(s) for {} lost so far: it cannot be written and the {} KiB of "
+                                        "lines kept in memory are full",
+                                        lost_lines_, path_.string(), max_pending >> 10));
+    reported_lost_ = lost_lines_;
+    lost_reported_at_ = now;
+}
+
+void rotating_file_sink::report_(slotlog::level lvl, const std::string& msg) {
+    if (report_fn_) report_fn_(lvl, msg);
+}
 
 bool rotating_file_sink::rotate() {
-    if (size_ == 0) return true;
-    file_.flush();
-    file_.close();
+    // what is buffered belongs to the file being rotated
+    if (!write_pending_(true)) return false;
+    if (file_->size() == 0) return true;
+    file_->close();
     const bool rotated = rotate_files_();
-    reopen_();
+    open_file_();
     if (rotated) {
-        if (failed_rotations_ > 0 && report_) {
+        if (failed_rotations_ > 0) {
             report_(level::notice, fmt::format("rotation of {} works again after {} failed attempt(s)",
                                                path_.string(), failed_rotations_));
         }
         failed_rotations_ = 0;
     } else {
         ++failed_rotations_;
-        retry_after_ = std::chrono::steady_clock::now() + rotation_retry_pause;
+        retry_after_ = std::chrono::steady_clock::now() + retry_pause;
     }
     return rotated;
 }
@@ -75,7 +164,7 @@ bool rotating_file_sink::rotate() {
 // overwrites a kept file
 bool rotating_file_sink::rotate_files_() {
     auto fail = [&](const fs::path& what, const std::string& why) {
-        if (failed_rotations_ == 0 && report_) {
+        if (failed_rotations_ == 0) {
             const auto where = what == path_ ? std::string() : what.string() + ": ";
             report_(level::error, fmt::format("cannot rotate {}: {}{}; still writing to it and retrying",
                                               path_.string(), where, why));
@@ -98,11 +187,6 @@ bool rotating_file_sink::rotate_files_() {
     }
     if (auto why = rename_file(path_, backup_path(path_, 1))) return fail(path_, *why);
     return true;
-}
-
-void rotating_file_sink::reopen_() {
-    file_.open(native(path_), false);
-    size_ = file_.size();
 }
 
 } // namespace slotlog

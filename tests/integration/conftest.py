@@ -86,6 +86,24 @@ class Collector:
         return self.stdout_path.read_text(errors="replace")
 
 
+# under the asan preset every binary writes its sanitizer reports to
+# tmp_path/sanitizer.<pid>: any report fails the test, even from a process
+# whose exit code or stderr the test does not look at
+SANITIZED = "ASAN_OPTIONS" in os.environ or "UBSAN_OPTIONS" in os.environ
+
+
+@pytest.fixture(autouse=True)
+def sanitizer_reports(tmp_path, monkeypatch):
+    prefix = tmp_path / "sanitizer"
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if name in os.environ:
+            monkeypatch.setenv(name, f"{os.environ[name]}:log_path={prefix}")
+    yield
+    reports = [p.read_text(errors="replace") for p in sorted(tmp_path.glob("sanitizer.*"))]
+    if reports:
+        pytest.fail("sanitizer report:\n" + "\n".join(reports), pytrace=False)
+
+
 @pytest.fixture
 def env(tmp_path):
     e = dict(os.environ)
@@ -104,6 +122,13 @@ def collectors(tmp_path, env):
 
     yield start
     for c in started:
+        if c.proc.poll() is None and SANITIZED:
+            # a graceful stop, so that leaks are checked at exit
+            c.proc.terminate()
+            try:
+                c.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
         if c.proc.poll() is None:
             c.proc.kill()
             c.proc.wait()

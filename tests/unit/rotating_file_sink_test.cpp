@@ -5,6 +5,12 @@
 #include <fstream>
 #include <thread>
 
+#if !defined(_WIN32)
+#include <csignal>
+
+#include <sys/resource.h>
+#endif
+
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -136,3 +142,184 @@ TEST(rotating_file_sink, rotate_on_demand_skips_an_empty_file) {
     EXPECT_EQ(read_lines(rotating_file_sink::backup_path(path, 1)), std::vector<std::string>{"one"});
     EXPECT_EQ(read_lines(path), std::vector<std::string>{"two"});
 }
+
+namespace {
+
+// a file where the sink's folder should be: the folder cannot be created
+void block_folder(const fs::path& folder) {
+    fs::remove_all(folder);
+    std::ofstream(folder) << "not a folder";
+}
+
+std::size_t count_of(const reports& r, level l, const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(r.seen.begin(), r.seen.end(), [&](const auto& s) {
+        return s.first == l && s.second.find(text) != std::string::npos;
+    }));
+}
+
+} // namespace
+
+TEST(rotating_file_sink, writes_whole_lines_only) {
+    temp_dir dir;
+    const auto path = dir / "whole.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 30, 2, r);
+    // more than one buffer's worth, never flushed: what reached the file ends with a whole line
+    const int n = 10000;
+    for (int i = 0; i < n; ++i) write(*sink, fmt::format("line {:06} of a few more bytes", i));
+    const auto raw = slotlog::testing::read_all(path);
+    ASSERT_FALSE(raw.empty()) << "a full buffer is written without a flush";
+    EXPECT_EQ(raw.back(), '\n');
+    const auto written = read_lines(path);
+    ASSERT_LT(written.size(), static_cast<std::size_t>(n)) << "the last lines are still buffered";
+    for (std::size_t i = 0; i < written.size(); ++i) ASSERT_EQ(written[i], fmt::format("line {:06} of a few more bytes", i));
+    sink->flush();
+    EXPECT_EQ(read_lines(path).size(), static_cast<std::size_t>(n));
+    EXPECT_TRUE(r.seen.empty());
+}
+
+TEST(rotating_file_sink, a_torn_last_line_left_by_a_crash_is_ended_before_the_next) {
+    temp_dir dir;
+    const auto path = dir / "torn.log";
+    std::ofstream(path, std::ios::binary) << "complete\ntorn in the mid";
+    reports r;
+    {
+        auto sink = make_sink(path, 1 << 20, 2, r);
+        write(*sink, "next");
+        sink->flush();
+    }
+    EXPECT_EQ(read_lines(path), (std::vector<std::string>{"complete", "torn in the mid", "next"}));
+    // a clean file gets no empty line
+    {
+        auto sink = make_sink(path, 1 << 20, 2, r);
+        write(*sink, "after a clean stop");
+        sink->flush();
+    }
+    EXPECT_EQ(read_lines(path).back(), "after a clean stop");
+    EXPECT_EQ(read_lines(path).size(), 4u);
+}
+
+TEST(rotating_file_sink, a_file_moved_away_while_open_is_created_again_and_reported) {
+    temp_dir dir;
+    const auto path = dir / "moved.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 20, 2, r);
+    write(*sink, "before");
+    sink->flush();
+    fs::rename(path, dir / "elsewhere.log");
+    write(*sink, "after");
+    sink->flush();
+    EXPECT_EQ(read_lines(dir / "elsewhere.log"), std::vector<std::string>{"before"});
+    EXPECT_EQ(read_lines(path), std::vector<std::string>{"after"});
+    ASSERT_EQ(r.seen.size(), 1u);
+    EXPECT_EQ(r.seen[0].first, level::warning);
+    EXPECT_NE(r.seen[0].second.find(path.string()), std::string::npos) << r.seen[0].second;
+    EXPECT_NE(r.seen[0].second.find("deleted or moved away"), std::string::npos) << r.seen[0].second;
+}
+
+TEST(rotating_file_sink, a_deleted_folder_is_created_again_and_reported) {
+    temp_dir dir;
+    const auto path = dir / "logs/gone.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 20, 2, r);
+    write(*sink, "before");
+    sink->flush();
+    std::error_code ec;
+    fs::remove_all(dir / "logs", ec);
+    if (ec || fs::exists(path)) GTEST_SKIP() << "this system keeps an open file's folder: " << ec.message();
+    write(*sink, "after");
+    sink->flush();
+    EXPECT_EQ(read_lines(path), std::vector<std::string>{"after"});
+    EXPECT_EQ(count_of(r, level::warning, "deleted or moved away"), 1u);
+    EXPECT_EQ(r.seen.size(), 1u);
+}
+
+TEST(rotating_file_sink, a_folder_that_cannot_be_created_keeps_the_lines_reports_and_retries) {
+    temp_dir dir;
+    const auto path = dir / "logs/kept.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 20, 2, r);
+    write(*sink, "line 0");
+    sink->flush();
+    sink->flush();
+    block_folder(dir / "logs");
+    for (int i = 1; i < 100; ++i) write(*sink, fmt::format("line {}", i));
+    sink->flush();
+    sink->flush();  // retries within the pause report nothing new
+    EXPECT_EQ(count_of(r, level::warning, "deleted or moved away"), 1u);
+    ASSERT_EQ(count_of(r, level::error, "cannot write to"), 1u);
+    EXPECT_NE(r.seen.back().second.find("cannot create its folder"), std::string::npos) << r.seen.back().second;
+    EXPECT_EQ(sink->lost_lines(), 0u);
+
+    fs::remove(dir / "logs");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    write(*sink, "line 100");
+    sink->flush();
+    std::vector<std::string> expected;
+    for (int i = 1; i <= 100; ++i) expected.push_back(fmt::format("line {}", i));
+    EXPECT_EQ(read_lines(path), expected);
+    ASSERT_EQ(count_of(r, level::notice, "works again, no line lost"), 1u);
+    EXPECT_EQ(r.seen.size(), 3u);
+}
+
+TEST(rotating_file_sink, lines_beyond_the_memory_bound_are_lost_counted_and_reported) {
+    temp_dir dir;
+    const auto path = dir / "logs/bound.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 30, 2, r);
+    block_folder(dir / "logs");
+    // 100-byte lines, twice what memory may keep
+    const int n = static_cast<int>(2 * rotating_file_sink::max_pending / 100);
+    for (int i = 0; i < n; ++i) write(*sink, fmt::format("{:099}", i));
+    const auto lost = sink->lost_lines();
+    EXPECT_GT(lost, static_cast<std::uint64_t>(n / 3));
+    EXPECT_LT(lost, static_cast<std::uint64_t>(n));
+    EXPECT_EQ(count_of(r, level::error, "cannot write to"), 1u);
+    EXPECT_EQ(count_of(r, level::warning, "lost so far"), 1u) << "the first loss at once, then once a minute";
+
+    fs::remove(dir / "logs");
+    sink->flush();
+    const auto lines = read_lines(path);
+    // the oldest lines are kept, the newest lost: contiguous from the first
+    ASSERT_EQ(lines.size() + lost, static_cast<std::size_t>(n));
+    for (std::size_t i = 0; i < lines.size(); ++i) ASSERT_EQ(lines[i], fmt::format("{:099}", i));
+    EXPECT_EQ(count_of(r, level::notice, fmt::format("works again, {} line(s) lost", lost)), 1u);
+    EXPECT_EQ(sink->lost_lines(), 0u);
+}
+
+#if !defined(_WIN32)
+// a write cut short (a full disk; here a file size limit, which fails the same
+// way: part of the chunk written, then an error) leaves no partial line
+TEST(rotating_file_sink, a_short_write_is_taken_back_whole) {
+    temp_dir dir;
+    const auto path = dir / "short.log";
+    reports r;
+    auto sink = make_sink(path, 1 << 30, 2, r);
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = old;
+    small.rlim_cur = 100000;  // one buffer fits, the second only in part
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    const int n = 1500;
+    for (int i = 0; i < n; ++i) write(*sink, fmt::format("{:099}", i));
+    sink->flush();
+    const auto raw = slotlog::testing::read_all(path);
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+
+    ASSERT_FALSE(raw.empty());
+    EXPECT_LT(raw.size(), 100000u);
+    EXPECT_EQ(raw.size() % 100, 0u) << "whole lines only";
+    EXPECT_EQ(raw.back(), '\n');
+    ASSERT_EQ(count_of(r, level::error, "cannot write to"), 1u);
+    EXPECT_NE(r.seen[0].second.find("too large"), std::string::npos) << r.seen[0].second;
+
+    // the limit is gone: everything kept in memory follows, nothing lost
+    sink->flush();
+    const auto lines = read_lines(path);
+    ASSERT_EQ(lines.size(), static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ASSERT_EQ(lines[static_cast<std::size_t>(i)], fmt::format("{:099}", i));
+    EXPECT_EQ(count_of(r, level::notice, "works again, no line lost"), 1u);
+}
+#endif

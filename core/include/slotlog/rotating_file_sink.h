@@ -4,15 +4,17 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 
-#include <spdlog/details/file_helper.h>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 
 #include <slotlog/level.h>
 
 namespace slotlog {
+
+class append_file;
 
 // how a sink tells the collector about trouble it handled (rotation failed,
 // write failed): the collector turns it into an entry of its own
@@ -22,9 +24,22 @@ using problem_reporter = std::function<void(level, const std::string&)>;
 // truncates the current file when a rename fails, this one keeps appending to
 // the current file, reports once, and retries later. max_files counts every
 // file kept, the current one included: slotlog.log, slotlog.1.log, ...
+//
+// lines are buffered and written in chunks of whole lines only, so a crash or
+// a full disk never leaves half a line. a write that fails (disk full, folder
+// gone and not creatable) keeps the lines in memory up to a bound, reports
+// once, retries every second and says when it works again and how many lines
+// were lost. a file deleted or moved away while open (its folder removed) is
+// noticed before the next write, created again and reported.
 // single-threaded (the collector's writer thread is its only user)
 class rotating_file_sink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
 public:
+    // lines are written once this much is buffered, and on flush
+    static constexpr std::size_t buffer_size = 64u << 10;
+    // what is kept in memory while the file cannot be written; later lines are lost, counted
+    static constexpr std::size_t max_pending = 1u << 20;
+
+    // creates missing folders and opens (appends to) the file; throws std::runtime_error
     rotating_file_sink(std::filesystem::path path, std::uint64_t max_size, std::uint32_t max_files,
                        problem_reporter report);
     ~rotating_file_sink() override;
@@ -32,7 +47,10 @@ public:
     // rotates now unless the current file is empty; false if the rotation failed
     bool rotate();
     const std::filesystem::path& path() const noexcept { return path_; }
+    // the file's size plus the lines buffered for it
     std::uint64_t current_size() const noexcept { return size_; }
+    // lines lost since the file last could be written (0 while it works)
+    std::uint64_t lost_lines() const noexcept { return lost_lines_; }
 
     // "logs/slotlog.log", 2 -> "logs/slotlog.2.log"
     static std::filesystem::path backup_path(const std::filesystem::path& path, std::uint32_t index);
@@ -43,18 +61,27 @@ protected:
 
 private:
     bool rotate_files_();
-    void reopen_();
+    bool write_pending_(bool now);
+    bool open_file_();
+    void write_failed_(const std::string& why);
+    void lose_line_();
+    void report_(slotlog::level lvl, const std::string& msg);
 
     std::filesystem::path path_;
     std::uint64_t max_size_;
     std::uint32_t max_files_;
-    problem_reporter report_;
-    spdlog::details::file_helper file_;
-    std::uint64_t size_ = 0;
+    problem_reporter report_fn_;
+    std::unique_ptr<append_file> file_;
+    std::string pending_;        // complete lines not written yet
+    std::uint64_t size_ = 0;     // file size plus pending_: what rotation goes by
     spdlog::memory_buf_t line_;
     // rotation trouble: retry after a pause, report the first failure and the recovery
     std::uint64_t failed_rotations_ = 0;
     std::chrono::steady_clock::time_point retry_after_{};
+    // write trouble: the same, plus the lines that did not fit in memory
+    bool failing_ = false;
+    std::uint64_t lost_lines_ = 0, reported_lost_ = 0;
+    std::chrono::steady_clock::time_point write_retry_after_{}, lost_reported_at_{};
 };
 
 } // namespace slotlog
