@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include <slotlog/text.h>
 
@@ -72,11 +73,20 @@ void append_int(std::string& out, std::int64_t v) {
     out.append(buf, r.ptr);
 }
 
-void append_or_dash(std::string& out, const std::string& field) {
+// host and app of a text line: a space would split the field, and a json
+// sender's host "WEB01 x[1]: forged" would fake the app and the message, so
+// spaces are escaped like the control characters
+void append_or_dash(std::string& out, std::string_view field) {
     if (field.empty()) {
         out.push_back('-');
-    } else {
-        append_sanitised(out, field);
+        return;
+    }
+    for (;;) {
+        const auto space = field.find(' ');
+        append_sanitised(out, field.substr(0, space));
+        if (space == std::string_view::npos) return;
+        out.append("\\x20");
+        field.remove_prefix(space + 1);
     }
 }
 
@@ -96,23 +106,14 @@ void append_json_int(std::string& out, const std::optional<std::int64_t>& v) {
     }
 }
 
-// extra values are serialised json from the decoders and go out raw; json
-// only allows a raw newline as whitespace between tokens, so mapping cr/lf to
-// spaces keeps a pretty-printed value valid and on one line
+// extra values are serialised json from the decoders; they go out with raw
+// line breaks and separators escaped, so a pretty-printed value stays one line
 void append_json_value(std::string& out, const std::string& value) {
     if (value.empty()) {
         out.append("null");
         return;
     }
-    if (value.find_first_of("\r\n") == std::string::npos && is_valid_utf8(value)) {
-        out.append(value);
-        return;
-    }
-    const std::size_t start = out.size();
-    append_utf8_repaired(out, value);
-    for (std::size_t i = start; i < out.size(); ++i) {
-        if (out[i] == '\n' || out[i] == '\r') out[i] = ' ';
-    }
+    append_json_serialised(out, value);
 }
 
 // parses exactly `count` ascii digits at text[pos]

@@ -181,15 +181,15 @@ void append_json_string(std::string& out, std::string_view in) {
     out.push_back('"');
     std::size_t i = 0;
     while (i < n) {
-        // copy what json takes as is in one go
+        // copy what goes out as is in one go
         std::size_t end = i;
         while (end < n) {
             const uchar c = p[end];
             if (c >= 0x80) {
                 const auto s = next_char(p + end, n - end);
-                if (!s.valid) break;
+                if (!s.valid || escaped_multibyte(p + end)) break;
                 end += s.len;
-            } else if (c >= 0x20 && c != '"' && c != '\\') {
+            } else if (c >= 0x20 && c != 0x7F && c != '"' && c != '\\') {
                 ++end;
             } else {
                 break;
@@ -200,8 +200,15 @@ void append_json_string(std::string& out, std::string_view in) {
         i = end;
         const uchar c = p[i];
         if (c >= 0x80) {
-            out.append(replacement);
-            i += next_char(p + i, n - i).len;
+            // json allows c1 controls and U+2028 raw, but a reader that splits
+            // lines on them (python's splitlines) would cut the entry in two
+            const auto s = next_char(p + i, n - i);
+            if (s.valid) {
+                append_u_escape(out, code_point(p + i, s.len));
+            } else {
+                out.append(replacement);
+            }
+            i += s.len;
             continue;
         }
         switch (c) {
@@ -217,6 +224,36 @@ void append_json_string(std::string& out, std::string_view in) {
         ++i;
     }
     out.push_back('"');
+}
+
+void append_json_serialised(std::string& out, std::string_view json) {
+    const uchar* p = bytes(json);
+    const std::size_t n = json.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const std::size_t end = clean_end(p, n, i);
+        out.append(json.data() + i, end - i);
+        if (end == n) break;
+        i = end;
+        const uchar c = p[i];
+        if (c < 0x80) {
+            // raw, only whitespace between tokens is valid json
+            if (c == '\n' || c == '\r' || c == '\t') {
+                out.push_back(' ');
+            } else {
+                append_hex_byte(out, "\\u00", c);
+            }
+            ++i;
+            continue;
+        }
+        const auto s = next_char(p + i, n - i);
+        if (s.valid) {
+            append_u_escape(out, code_point(p + i, s.len));  // only valid inside a string
+        } else {
+            out.append(replacement);
+        }
+        i += s.len;
+    }
 }
 
 } // namespace slotlog

@@ -243,6 +243,24 @@ TEST(FormatText, UnsanitisedEntryStillGivesOneLine) {
     EXPECT_NE(line.find("forged\\r\\x1b[2J"), std::string::npos) << line;
 }
 
+TEST(FormatText, SpacesInHostAndAppCannotForgeFields) {
+    // a json message may name any host and app; found by the hostile-input test
+    entry e = full_entry();
+    e.host = "WEB01 x[1]: forged";
+    e.app = "c d[1]: e";
+    EXPECT_EQ(text_line(e), "2026-11-24T21:17:35.539204Z WARNING WEB01\\x20x[1]:\\x20forged "
+                            "c\\x20d[1]:\\x20e[42]: the message");
+    e.host = " ";
+    e.app = "a  b ";
+    EXPECT_EQ(text_line(e), "2026-11-24T21:17:35.539204Z WARNING \\x20 a\\x20\\x20b\\x20[42]: the message");
+    // sanitising still sees whole characters around a space
+    e.host = "\xE2\x82 \xE2\x82\xAC";
+    e.app = "tab\there";
+    EXPECT_EQ(text_line(e), "2026-11-24T21:17:35.539204Z WARNING \xEF\xBF\xBD\\x20\xE2\x82\xAC tab\\there[42]: the message");
+    // the message keeps its spaces, json keeps the fields as they are
+    EXPECT_NE(json_line(e).find(R"("app":"tab\there")"), std::string::npos) << json_line(e);
+}
+
 TEST(FormatText, EveryLevelLabel) {
     entry e;
     e.lvl = level::critical;
@@ -315,6 +333,19 @@ TEST(FormatJson, UnsanitisedEntryStillGivesOneValidLine) {
     EXPECT_EQ(parsed["k\n\xEF\xBF\xBD"]["pretty"], true);
     EXPECT_TRUE(parsed["empty"].is_null());
     EXPECT_EQ(parsed["bad"], "\xEF\xBF\xBD");
+}
+
+TEST(FormatJson, ExtraValuesHoldNoRawLineSeparators) {
+    // a json message's extra string keeps U+2028, NEL and DEL as parsed; the
+    // line escapes them (found by the hostile-input test)
+    entry e = full_entry();
+    e.extra = {{"k", "\"a\xE2\x80\xA8" "b\xC2\x85" "c\x7f\""}, {"l", "[\"\xE2\x80\xA9\"]"}};
+    const auto line = json_line(e);
+    EXPECT_NE(line.find(R"("k":"a\u2028b\u0085c\u007f","l":["\u2029"]})"), std::string::npos) << line;
+    EXPECT_TRUE(slotlog::is_clean(line)) << line;
+    const auto parsed = nlohmann::json::parse(line);
+    EXPECT_EQ(parsed["k"], "a\xE2\x80\xA8" "b\xC2\x85" "c\x7f");
+    EXPECT_EQ(parsed["l"][0], "\xE2\x80\xA9");
 }
 
 TEST(FormatJson, MessageIsNeverAFormatString) {

@@ -195,10 +195,32 @@ TEST(Text, Utf8RepairOnlyReplacesInvalidBytes) {
 TEST(Text, JsonStringEscapesWhatJsonRequires) {
     std::string out;
     slotlog::append_json_string(out, "q\"b\\n\nt\tz\x01 \x7f \xC3\xA9 \xFF");
-    EXPECT_EQ(out, "\"q\\\"b\\\\n\\nt\\tz\\u0001 \x7f \xC3\xA9 " + fffd + "\"");
+    EXPECT_EQ(out, "\"q\\\"b\\\\n\\nt\\tz\\u0001 \\u007f \xC3\xA9 " + fffd + "\"");
     const auto parsed = nlohmann::json::parse(out, nullptr, false);
     ASSERT_TRUE(parsed.is_string());
     EXPECT_EQ(parsed.get<std::string>(), "q\"b\\n\nt\tz\x01 \x7f \xC3\xA9 " + fffd);
+}
+
+TEST(Text, JsonStringEscapesWhatSanitisingEscapes) {
+    // json allows these raw, but python's splitlines() and old javascript cut
+    // a line at them; found by the hostile-input test
+    std::string out;
+    slotlog::append_json_string(out, "a\xE2\x80\xA8" "b\xE2\x80\xA9" "c\xC2\x85" "d\xC2\x9F\xC2\xA0\xE2\x80\xA7");
+    EXPECT_EQ(out, "\"a\\u2028b\\u2029c\\u0085d\\u009f\xC2\xA0\xE2\x80\xA7\"");
+    EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(),
+              "a\xE2\x80\xA8" "b\xE2\x80\xA9" "c\xC2\x85" "d\xC2\x9F\xC2\xA0\xE2\x80\xA7");
+}
+
+TEST(Text, JsonSerialisedStaysOneValidLine) {
+    const auto serialised = [](std::string_view in) {
+        std::string out;
+        slotlog::append_json_serialised(out, in);
+        return out;
+    };
+    EXPECT_EQ(serialised(R"({"a":[1,"x"]})"), R"({"a":[1,"x"]})");
+    EXPECT_EQ(serialised("{\n\t\"a\": 1\r\n}"), "{  \"a\": 1  }");
+    EXPECT_EQ(serialised("\"\xE2\x80\xA8\xC2\x85\x7f\xFF\xC3\xA9\""), "\"\\u2028\\u0085\\u007f" + fffd + "\xC3\xA9\"");
+    EXPECT_EQ(nlohmann::json::parse(serialised("\"a\xE2\x80\xA8\x7f\"")).get<std::string>(), "a\xE2\x80\xA8\x7f");
 }
 
 TEST(Text, JsonStringOfRandomBytesIsValidJson) {

@@ -19,8 +19,16 @@ bool is_valid_utf8(std::string_view in) noexcept;
 // appends `in` with invalid utf-8 replaced by U+FFFD and nothing else changed
 void append_utf8_repaired(std::string& out, std::string_view in);
 
-// appends `in` as a json string literal, quotes included: escapes '"', '\\'
-// and bytes below 0x20; invalid utf-8 becomes U+FFFD so the result is valid json
+// appends `in` as a json string literal, quotes included: escapes '"', '\\',
+// bytes below 0x20, DEL, C1 controls and U+2028/U+2029 (what append_sanitised
+// escapes, so a json line is one line to every reader); invalid utf-8 becomes
+// U+FFFD so the result is valid json
 void append_json_string(std::string& out, std::string_view in);
+
+// appends serialised json (a value from a json parser's dump) so that it stays
+// valid json on one line: raw cr/lf/tab (whitespace between tokens) become
+// spaces, other controls, DEL, C1 and U+2028/U+2029 (which only a string can
+// hold) become \u escapes, invalid utf-8 becomes U+FFFD
+void append_json_serialised(std::string& out, std::string_view json);
 
 } // namespace slotlog

@@ -95,11 +95,20 @@ private:
                 msgs[i].msg_hdr.msg_name = &peers[i];
                 msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
             }
-            const int n = ::recvmmsg(fd_, msgs.data(), batch_size, MSG_DONTWAIT, nullptr);
+            // MSG_TRUNC: msg_len is the datagram's real size, so one that did not fit is seen
+            const int n = ::recvmmsg(fd_, msgs.data(), batch_size, MSG_DONTWAIT | MSG_TRUNC, nullptr);
             if (n <= 0) return;
             const auto now = clock::now();
             for (int i = 0; i < n; ++i) {
                 origin from{slot_, peer_name_(peers[i], peer_text), now};
+                if (msgs[i].msg_len > buffer_size_ || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+                    // dropped whole and counted, as the mailslot does: a cut message would pass for complete
+                    handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
+                                                "at most {} bytes (max_message_size)",
+                                                msgs[i].msg_len, from.peer_host.empty() ? "?" : from.peer_host,
+                                                slot_, buffer_size_));
+                    continue;
+                }
                 handler.on_message(std::string_view(buffers_.get() + i * buffer_size_, msgs[i].msg_len), from);
             }
             total += n;

@@ -31,7 +31,10 @@ void start_winsock() {
 class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind), buffer_(new char[max_udp_payload]) {
+        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind), buffer_(new char[max_udp_payload]),
+          max_message_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
+                                ? max_udp_payload
+                                : static_cast<std::size_t>(cfg.max_message_size)) {
         start_winsock();
         const auto [host, port] = split_host_port(cfg.bind);
         addrinfo hints{};
@@ -98,12 +101,20 @@ private:
                 peer_name = peer_text;
             }
             origin from{slot_, peer_name, clock::now()};
+            if (static_cast<std::size_t>(got) > max_message_size_) {
+                // as on posix: dropped whole and counted
+                handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
+                                            "at most {} bytes (max_message_size)",
+                                            got, peer_name.empty() ? "?" : peer_name, slot_, max_message_size_));
+                continue;
+            }
             handler.on_message(std::string_view(buffer_.get(), static_cast<std::size_t>(got)), from);
         }
     }
 
     std::string slot_;
     std::unique_ptr<char[]> buffer_;
+    std::size_t max_message_size_;
     SOCKET socket_ = INVALID_SOCKET;
     WSAEVENT data_event_ = WSA_INVALID_EVENT;
     win_handle stop_event_;
