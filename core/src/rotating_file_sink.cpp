@@ -78,9 +78,22 @@ bool rotating_file_sink::write_pending_(bool now) {
     if (pending_.empty()) return true;
     if (failing_ && !now && std::chrono::steady_clock::now() < write_retry_after_) return false;
     if (!open_file_()) return false;
-    if (auto why = file_->append(pending_)) {
-        write_failed_(*why);
-        return false;
+    // in chunks of whole lines: a nearly full disk takes what fits, the rest waits
+    std::size_t done = 0;
+    while (done < pending_.size()) {
+        auto end = pending_.size();
+        if (end - done > buffer_size) {
+            end = pending_.rfind('\n', done + buffer_size - 1);
+            end = end == std::string::npos || end < done ? pending_.find('\n', done + buffer_size) : end;
+            end = end == std::string::npos ? pending_.size() : end + 1;
+        }
+        if (auto why = file_->append(std::string_view(pending_).substr(done, end - done))) {
+            pending_.erase(0, done);
+            size_ = file_->size() + pending_.size();
+            write_failed_(*why);
+            return false;
+        }
+        done = end;
     }
     pending_.clear();
     size_ = file_->size();
