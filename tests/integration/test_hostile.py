@@ -178,6 +178,11 @@ def hostile_json(rng):
                            "pid": rng.randrange(1, 1 << 22), "slot": "slotlogd"}).encode()
     if kind == 10:  # invalid utf-8 inside strings and keys
         return b'{"msg":"bad ' + rng.choice(FRAGMENTS) + b'","k' + rng.choice(FRAGMENTS) + b'":1}'
+    if rng.random() < 0.02:  # thousands of keys, many alike once sanitised ("\n" and "\\n", "a_2")
+        keys = [f'"k{n}":{n}' for n in range(rng.choice([100, 5000]))]
+        keys += [f'"k1{sep}":1' for sep in ("\\n", "\\\\n", "_2", "\\u2028", "\\\\u2028")]
+        rng.shuffle(keys)
+        return ('{"msg":"wide",' + ",".join(keys) + "}").encode()[:MAX]
     return ('{"msg":"random",' + ",".join(f'"{rng.choice(JSON_KEYS)}":{random_json_value(rng)}'
                                           for _ in range(rng.randrange(6))) + "}").encode("utf-8", "surrogateescape")
 
@@ -194,7 +199,8 @@ SYSLOG_FIXED = [
     b"<13>Feb 30 25:61:61 host app: x", b"<13>Jan  1 00:00:60 host app[]: x",
     b"<13>Jan 1 00:00:00.123456789 h t[1]: x", b"<13>Jan 32 00:00:00 h t: x", b"<13>Jan 0 00:00:00 h t: x",
     b"<13>Jan 1 00:00:00.", b"<13>Jan 1 00:00:00", b"<13>Jan 1 00:00:00 ", b"<13>app[: x", b"<13>[1]: x",
-    b"<13>a[1]:", b"<13>a[1]: ", b"<13>a[[1]]: x", b"<13>a]: x", b"<13>:", b"<13>::", b"<13>2026-11-24T21:17:35Z h a[1]: m",
+    b"<13>a[1]:", b"<13>a[1]: ", b"<13>a[[1]]: x", b"<13>a]: x", b"<13>:", b"<13>::",
+    b"<13>2026-11-24T21:17:35Z h a[1]: m",
     b"<13>2026-11-24T21:17:35Z", b"<13>\xef\xbb\xbf", b"<13>1 - - - - - - \xef\xbb\xbfbom",
     b"<13>" + FORGED, b"<13>x\n" + FORGED, b"<13>Nov 24 21:17:35 WEB01 x[1]: \r" + FORGED,
     b"<13>1 - - - - - - %s%n{}", b"<13>" + b"a" * 100 + b"[" + b"9" * 100 + b"]: x",
@@ -408,7 +414,8 @@ def normal_payload(i):
     if kind == 1:
         doc = {"msg": f"normal-{i} json \"q\" tab\t\u00e9", "level": "warning", "app": "norm-app", "host": "NORMHOST",
                "pid": i, "seq": i, "time": NORMAL_TIME, "extra": {"k": [1, 2]}}
-        return json.dumps(doc).encode(), f"{NORMAL_TIME} WARNING NORMHOST norm-app[{i}]: normal-{i} json \"q\" tab\\t\u00e9"
+        return (json.dumps(doc).encode(),
+                f"{NORMAL_TIME} WARNING NORMHOST norm-app[{i}]: normal-{i} json \"q\" tab\\t\u00e9")
     if kind == 2:
         return (f'<165>1 2026-11-24T21:17:35.000001Z host5424 app5424 {i} ID{i} [ex@1 k="v"] normal-{i} 5424'.encode(),
                 f"2026-11-24T21:17:35.000001Z NOTICE host5424 app5424[{i}]: normal-{i} 5424")
@@ -523,8 +530,9 @@ def test_hostile_datagrams_then_normal_ones(tmp_path, collectors):
 
         for category, payload in hostile:
             send(category, payload)
-        for (category, payload), (normal, expected) in zip(late_hostile, normals):
-            send("normal", normal, expected)
+        for n, (category, payload) in enumerate(late_hostile):
+            if n < len(normals):
+                send("normal", *normals[n])
             send(category, payload)
         # udp datagrams one above the input's limit, and a few normal ones at the end
         for size in (UDP_MAX, UDP_MAX + 1, 8192, UDP_PAYLOAD_MAX):
@@ -570,7 +578,8 @@ def test_hostile_datagrams_then_normal_ones(tmp_path, collectors):
         k += 1
         where = f"datagram {n} ({category}, {len(payload)} bytes, {payload[:200]!r}) -> {line[:400]!r}"
         if len(payload) > MAX:
-            assert is_own(obj) and obj["msg"].startswith("message dropped: ") and f" {len(payload)} bytes" in obj["msg"], where
+            assert is_own(obj) and obj["msg"].startswith("message dropped: "), where
+            assert f" {len(payload)} bytes" in obj["msg"], where
             unix_drops += 1
         elif is_plain_stop(payload):
             assert is_own(obj) and obj["level"] == "warning" and "plain STOP" in obj["msg"], where
@@ -600,7 +609,6 @@ def test_hostile_datagrams_then_normal_ones(tmp_path, collectors):
     if udp_kernel_lost == 0:
         assert len(udp_drops) == sum(len(p) > UDP_MAX for p in udp_all)
         assert got == [f"udp-normal-{i}" for i in range(200)]
-    assert all(len(obj["msg"]) <= 4 * UDP_MAX for _, obj in udp_entries)
 
     # ---- the counts add up ----
     unix_received = len(unix_sent) - unix_drops
