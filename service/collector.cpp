@@ -33,6 +33,7 @@ void collector::start() {
     pipeline_options po;
     po.allow_plain_stop = options_.allow_plain_stop;
     po.on_stop_request = options_.on_stop_request;
+    po.on_reload_request = options_.on_reload_request;
     po.on_own_problem = options_.on_own_problem;
     pipeline_ = std::make_unique<pipeline>(cfg_, std::move(po));
     pipeline_->start();

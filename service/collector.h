@@ -20,7 +20,8 @@ struct collector_options {
     std::filesystem::path default_base;     // where the embedded default's relative paths point
     run_mode mode = run_mode::serve;
     bool allow_plain_stop = false;
-    std::function<void()> on_stop_request;  // an accepted STOP message
+    std::function<void()> on_stop_request;  // an accepted STOP or control stop message
+    std::function<void()> on_reload_request;  // an accepted control reload message
     std::function<void(level, const std::string&)> on_own_problem;  // see pipeline_options
 };
 

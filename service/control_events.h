@@ -1,7 +1,8 @@
 #pragma once
 
 // what the host asks the collector to do: stop (SIGINT, SIGTERM, Ctrl+C,
-// console close, an accepted STOP message) or reload (SIGHUP). the platform
+// console close, an accepted STOP or control stop message) or reload (SIGHUP,
+// an accepted control reload message). the platform
 // files install the handlers; the main thread waits here
 
 namespace slotlog {
@@ -20,6 +21,7 @@ public:
     control_event wait();
     // from any thread
     void request_stop() noexcept;
+    void request_reload() noexcept;
 };
 
 } // namespace slotlog

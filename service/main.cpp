@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <slotlog/config.h>
+#include <slotlog/control.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 
@@ -28,7 +29,9 @@ commands:
         marshalled) stops the collector; otherwise it is ignored and logged.
   check-config CONFIG
         validate CONFIG: one line per problem, naming the file, the JSON path
-        of the offending key and what is wrong.
+        of the offending key and what is wrong. a valid CONFIG also gets a line
+        saying whether signed control messages will be accepted (the control
+        plane is off without a usable control.key_file).
   --help, --version
 
 Windows service (on other systems these only say so):
@@ -37,8 +40,10 @@ Windows service (on other systems these only say so):
         logging service"), run as NT AUTHORITY\LocalService and restarted on
         failure (after 5 s, 10 s, 60 s), with the command line
         "<this slotlogd.exe>" service [-c "<CONFIG made absolute>"];
-        register the Event Log source 'slotlog'; create %ProgramData%\slotlog
-        and its logs folder. CONFIG must be valid. --start: auto (default,
+        register the Event Log source 'slotlog'; create %ProgramData%\slotlog,
+        its logs folder and, when there is none, the control key control.key
+        (random, readable by Administrators and the service only). CONFIG must
+        be valid. --start: auto (default,
         at boot) or demand (sc start slotlog). An existing service is an error.
   uninstall
         as Administrator: stop the service 'slotlog' (waiting up to 60 s),
@@ -46,15 +51,17 @@ Windows service (on other systems these only say so):
   configure-service [--slot SLOT] [--logdir DIR]
         what the MSI runs after creating the service: set the description and
         recovery actions of the existing service 'slotlog', create
-        %ProgramData%\slotlog and its logs folder, and create slotlogd.json
-        from slotlogd.default.json (with SLOT and DIR) only if there is none.
+        %ProgramData%\slotlog, its logs folder and control.key (as install
+        does), and create slotlogd.json from slotlogd.default.json (with SLOT
+        and DIR) only if there is none.
   service [-c CONFIG]
         what the service runs (binPath); started by the Service Control
         Manager, not from a console. without -c: %ProgramData%\slotlog\slotlogd.json
         if it exists, else the embedded default (mailslot 'logger', logs\slotlog.log
-        and the Event Log at warning, under %ProgramData%\slotlog). a relative
-        CONFIG is taken from %ProgramData%\slotlog. sc stop, shutdown and an
-        accepted STOP message stop it after everything read is written;
+        and the Event Log at warning, control key control.key, under
+        %ProgramData%\slotlog). a relative CONFIG is taken from
+        %ProgramData%\slotlog. sc stop, shutdown, an accepted STOP or control
+        stop message stop it after everything read is written;
         sc control slotlog paramchange reloads CONFIG.
 
 exit codes:
@@ -79,6 +86,8 @@ int check_config(const std::vector<std::string>& args) {
         const auto cfg = load_config_file(detail::path_from_utf8(args[0]));
         std::cout << args[0] << ": ok (" << cfg.inputs.size() << " input(s), " << cfg.outputs.size()
                   << " output(s))\n";
+        // not a configuration error: the collector runs, without the control plane
+        std::cout << args[0] << ": control plane " << control_plane(cfg.control).status() << '\n';
         return exit_ok;
     } catch (const config_error& e) {
         for (const auto& p : e.problems()) std::cout << p.to_string() << '\n';

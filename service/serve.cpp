@@ -17,6 +17,7 @@ int serve(const serve_options& options) {
     co.mode = run_mode::serve;
     co.allow_plain_stop = options.allow_plain_stop;
     co.on_stop_request = [&events] { events.request_stop(); };
+    co.on_reload_request = [&events] { events.request_reload(); };
 
     std::unique_ptr<collector> c;
     try {

@@ -1,7 +1,8 @@
 // `slotlog`: the client tool. send writes entries to a slot; tail prints and
-// follows log files
+// follows log files; ctl sends signed control messages
 
 #include <slotlog/client.h>
+#include <slotlog/control_message.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/level.h>
 
@@ -27,6 +28,7 @@ constexpr int exit_usage = 2;
 constexpr std::string_view usage_text =
     R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [--raw] [MESSAGE...]
        slotlog tail [-f] [-n N] [--level LEVEL] PATH
+       slotlog ctl {stop|reload|rotate|flush} [-s SLOT] --key-file FILE
        slotlog --help | --version
 
 send    writes each MESSAGE as one entry to a slot; with no MESSAGE, each line
@@ -46,9 +48,15 @@ tail    prints the last entries of a log file written by slotlogd
                       (like tail -F); Ctrl+C stops
       --level LEVEL   only entries at least this severe
 
+ctl     sends a SLOTLOG-CTL/1 control message signed with the collector's
+        key (HMAC-SHA256, see docs/control.md): stop, reload the
+        configuration, rotate the log files now, or flush every output
+  -s, --slot SLOT     as for send (default logger)
+  -k, --key-file FILE the collector's control.key_file (or a copy of it)
+
 exit codes:
   0  success
-  1  failure: a message could not be sent, the file could not be read
+  1  failure: a message could not be sent, a file could not be read
   2  usage error: unknown command or option, bad level, slot name or number
 )";
 
@@ -174,6 +182,48 @@ int send_command(const std::vector<std::string>& args) {
     return exit_ok;
 }
 
+int ctl_command(const std::vector<std::string>& args) {
+    std::string slot = "logger";
+    std::string key_file;
+    // the verb comes first as the usage shows it, or after the options
+    std::vector<std::string> operands;
+    std::size_t first = 2;
+    if (args.size() > 2 && !args[2].empty() && args[2][0] != '-') operands.push_back(args[first++]);
+    arguments a(args, first);
+    while (auto opt = a.option()) {
+        if (*opt == "-s" || *opt == "--slot") {
+            slot = a.value(*opt);
+        } else if (*opt == "-k" || *opt == "--key-file") {
+            key_file = a.value(*opt);
+        } else if (*opt == "-h" || *opt == "--help") {
+            std::cout << usage_text;
+            return exit_ok;
+        } else {
+            throw usage_error("unknown option '" + *opt + "' for ctl");
+        }
+    }
+    for (auto& rest : a.operands()) operands.push_back(std::move(rest));
+    if (operands.size() != 1) throw usage_error("ctl needs exactly one of stop, reload, rotate or flush");
+    const auto verb = slotlog::parse_control_verb(operands[0]);
+    if (!verb) throw usage_error("unknown control verb '" + operands[0] + "' (use stop, reload, rotate or flush)");
+    if (key_file.empty()) throw usage_error("ctl needs --key-file FILE");
+
+    std::optional<slotlog::mailslot_writer> writer;
+    try {
+        writer.emplace(slot);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+    }
+    try {
+        const auto key = slotlog::read_control_key(slotlog::detail::path_from_utf8(key_file), false);
+        writer->put(slotlog::make_control_message(*verb, key));
+    } catch (const std::exception& e) {
+        std::cerr << "slotlog ctl: " << e.what() << '\n';
+        return exit_failure;
+    }
+    return exit_ok;
+}
+
 std::size_t count_argument(const std::string& text) {
     std::size_t n = 0;
     const auto end = text.data() + text.size();
@@ -224,6 +274,7 @@ int run(const std::vector<std::string>& args) {
     }
     if (command == "send") return send_command(args);
     if (command == "tail") return tail_command(args);
+    if (command == "ctl") return ctl_command(args);
     throw usage_error("unknown command '" + command + "'");
 }
 

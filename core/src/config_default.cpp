@@ -24,6 +24,13 @@ constexpr std::string_view default_console = R"(,
 constexpr std::string_view default_eventlog = R"(,
     {"type": "eventlog", "source": "slotlog", "min_level": "warning"})";
 
+// the service's key, made by `slotlogd install` and the msi in its data folder
+constexpr std::string_view default_service_control = R"(
+  ],
+  "control": {"key_file": "control.key"}
+}
+)";
+
 constexpr std::string_view default_tail = R"(
   ]
 }
@@ -35,7 +42,7 @@ config default_config(run_mode mode, const std::filesystem::path& base_dir) {
     std::string text(default_head);
     if (mode == run_mode::serve) text += default_console;
     if constexpr (on_windows) text += default_eventlog;
-    text += default_tail;
+    text += mode == run_mode::service ? default_service_control : default_tail;
     return parse_config(text, "<embedded default>", base_dir);
 }
 

@@ -19,13 +19,18 @@ namespace {
 
 constexpr auto writer_wait = std::chrono::milliseconds(250);
 constexpr auto flush_interval = std::chrono::seconds(1);
-constexpr auto drop_report_interval = std::chrono::seconds(60);
+
+std::int64_t unix_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 } // namespace
 
 pipeline::pipeline(config cfg, pipeline_options options)
     : cfg_(std::move(cfg)), options_(std::move(options)), queue_(cfg_.queue_max_entries),
       allow_plain_stop_(options_.allow_plain_stop || cfg_.control.allow_plain_stop),
+      control_(std::make_shared<control_plane>(cfg_.control)),
       host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())) {
     outputs_ = open_outputs_(cfg_);
 }
@@ -51,11 +56,19 @@ void pipeline::start() {
         stop();
         throw;
     }
+    report_control_status_(*control_);
     for (auto& [key, in] : inputs_) in->start(*this);
+}
+
+void pipeline::report_control_status_(const control_plane& plane) noexcept {
+    // a key that was meant to be there but cannot be used is worth a warning
+    const bool wanted = plane.status().find("no control.key_file") == std::string::npos;
+    report(plane.enabled() || !wanted ? level::notice : level::warning, "control plane " + plane.status());
 }
 
 void pipeline::reload(config cfg) {
     auto outputs = open_outputs_(cfg);
+    auto control = std::make_shared<control_plane>(cfg.control);
     std::map<std::string, std::unique_ptr<input>> added;
     for (const auto& in : cfg.inputs) {
         if (!inputs_.count(in.key()) && !added.count(in.key())) added.emplace(in.key(), make_input(in));
@@ -63,6 +76,11 @@ void pipeline::reload(config cfg) {
     // nothing failed: commit
     queue_.set_capacity(cfg.queue_max_entries);
     allow_plain_stop_ = options_.allow_plain_stop || cfg.control.allow_plain_stop;
+    {
+        std::lock_guard lock(control_mutex_);
+        if (control->status() != control_->status()) report_control_status_(*control);
+        control_ = std::move(control);
+    }
     {
         std::lock_guard lock(outputs_mutex_);
         pending_outputs_ = std::move(outputs);
@@ -106,6 +124,10 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
             }
             return;
         }
+        if (auto text = control_plane::control_text(payload)) {
+            on_control_(*text, from);
+            return;
+        }
         if (!queue_.try_push(decode(payload, from))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
@@ -121,6 +143,34 @@ void pipeline::on_drop(const std::string& why) noexcept {
 }
 
 void pipeline::on_problem(level lvl, const std::string& what) noexcept { report(lvl, what); }
+
+void pipeline::on_control_(const std::string& text, const origin& from) noexcept {
+    try {
+        std::shared_ptr<control_plane> plane;
+        {
+            std::lock_guard lock(control_mutex_);
+            plane = control_;
+        }
+        const auto decision = plane->check(text, unix_now());
+        const auto where = from.peer_host.empty() ? fmt::format("on {}", from.slot)
+                                                  : fmt::format("on {} from {}", from.slot, from.peer_host);
+        if (!decision.verb) {
+            report(level::warning, fmt::format("control message {} rejected: {}", where, decision.reason));
+            return;
+        }
+        // flagged before the notice is queued, so that the notice wakes the writer
+        switch (*decision.verb) {
+        case control_verb::rotate: rotate_requested_ = true; break;
+        case control_verb::flush: flush_requested_ = true; break;
+        default: break;
+        }
+        report(level::notice, fmt::format("control message {} accepted: {}", where, to_string(*decision.verb)));
+        if (*decision.verb == control_verb::stop && options_.on_stop_request) options_.on_stop_request();
+        if (*decision.verb == control_verb::reload && options_.on_reload_request) options_.on_reload_request();
+    } catch (...) {
+        counters_.input_drops.fetch_add(1, std::memory_order_relaxed);
+    }
+}
 
 bool pipeline::is_plain_stop_(std::string_view payload) const {
     // the sentinel may carry the end of line or nul a c client adds
@@ -183,11 +233,14 @@ void pipeline::run_writer_() noexcept {
         for (const auto& e : batch) write_(e, *outputs_);
         dirty = dirty || !batch.empty();
         batch.clear();
+        // after the batch: what was read before the request is in the old file
+        if (rotate_requested_.exchange(false)) rotate_files_(*outputs_);
+        const bool flush_requested = flush_requested_.exchange(false);
         report_drops_(*outputs_, false);
 
         // flush when idle, and at least once a second under load
         const auto now = std::chrono::steady_clock::now();
-        if (dirty && (queue_.size() == 0 || now - last_flush >= flush_interval)) {
+        if (flush_requested || (dirty && (queue_.size() == 0 || now - last_flush >= flush_interval))) {
             flush_(*outputs_);
             last_flush = now;
             dirty = false;
@@ -238,6 +291,16 @@ void pipeline::write_(const entry& e, output_set& outputs) noexcept {
     counters_.written.fetch_add(1, std::memory_order_relaxed);
 }
 
+void pipeline::rotate_files_(output_set& outputs) noexcept {
+    for (auto& o : outputs) {
+        try {
+            if (o.file) o.file->rotate();  // a failure is reported by the sink and retried
+        } catch (...) {
+            counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+}
+
 void pipeline::flush_(output_set& outputs) noexcept {
     for (auto& o : outputs) {
         try {
@@ -253,7 +316,7 @@ void pipeline::report_drops_(output_set& outputs, bool final) noexcept {
     if (dropped == reported_drops_) return;
     // the first drops at once, then at most once a minute while they go on
     const auto now = std::chrono::steady_clock::now();
-    if (!final && last_drop_report_ && now - *last_drop_report_ < drop_report_interval) return;
+    if (!final && last_drop_report_ && now - *last_drop_report_ < options_.drop_report_interval) return;
     try {
         // written directly: the queue is what overflowed
         const auto text = fmt::format("{} entries dropped because the queue was full ({} in total)",

@@ -40,4 +40,6 @@ control_event control_events::wait() {
 
 void control_events::request_stop() noexcept { ::kill(::getpid(), SIGTERM); }
 
+void control_events::request_reload() noexcept { ::kill(::getpid(), SIGHUP); }
+
 } // namespace slotlog

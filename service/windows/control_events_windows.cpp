@@ -7,6 +7,7 @@ namespace slotlog {
 namespace {
 
 HANDLE stop_event = nullptr;
+HANDLE reload_event = nullptr;  // auto-reset: one reload per request
 
 BOOL WINAPI on_console_event(DWORD type) {
     switch (type) {
@@ -29,6 +30,7 @@ BOOL WINAPI on_console_event(DWORD type) {
 
 control_events::control_events() {
     stop_event = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    reload_event = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
     ::SetConsoleCtrlHandler(on_console_event, TRUE);
 }
 
@@ -37,10 +39,14 @@ control_events::~control_events() {
 }
 
 control_event control_events::wait() {
-    ::WaitForSingleObject(stop_event, INFINITE);
-    return control_event::stop;
+    const HANDLE events[] = {stop_event, reload_event};
+    // stop wins when both are set
+    return ::WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0 + 1 ? control_event::reload
+                                                                                       : control_event::stop;
 }
 
 void control_events::request_stop() noexcept { ::SetEvent(stop_event); }
+
+void control_events::request_reload() noexcept { ::SetEvent(reload_event); }
 
 } // namespace slotlog

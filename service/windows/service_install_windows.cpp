@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <slotlog/config.h>
+#include <slotlog/control_message.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/eventlog.h>
@@ -206,6 +207,24 @@ std::optional<int> parse_configure(const std::vector<std::string>& args, configu
     return std::nullopt;
 }
 
+// %ProgramData%\slotlog\control.key, the key of signed control messages,
+// readable only by Administrators, SYSTEM and the service (never replaced:
+// admins copy it to where they run `slotlog ctl`). a failure only warns: the
+// service runs without a control plane and says so
+void create_key() {
+    const auto key = service_paths::data_folder() / L"control.key";
+    try {
+        if (create_control_key(key)) {
+            std::cout << "created the control key " << narrow(key.native())
+                      << " (readable by Administrators and the service only)\n";
+        } else {
+            std::cout << "keeping the existing control key " << narrow(key.native()) << '\n';
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: warning: " << e.what() << "; signed control messages stay off\n";
+    }
+}
+
 // slotlogd.json from slotlogd.default.json, with the slot and log folder
 // asked for; never touches an existing slotlogd.json (an admin's config)
 std::optional<int> create_config(const configure_options& options) {
@@ -299,6 +318,7 @@ int configure_service(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
         std::cerr << "slotlogd: warning: " << e.what() << '\n';
     }
+    create_key();
     if (auto code = create_config(options)) return *code;
     std::cout << "configured the service 'slotlog' (description, recovery actions)\n";
     return exit_ok;
@@ -365,6 +385,7 @@ int install_service(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
         std::cerr << "slotlogd: warning: " << e.what() << '\n';
     }
+    create_key();
 
     std::cout << "installed the service 'slotlog' (" << narrow(scm::display_name) << ")\n"
               << "  runs:    " << narrow(command) << "\n"

@@ -93,6 +93,7 @@ int run_collector(service_host& host) {
     options.default_base = service_paths::data_folder();
     options.mode = run_mode::service;
     options.on_stop_request = [&host] { ::SetEvent(host.stop.get()); };
+    options.on_reload_request = [&host] { ::SetEvent(host.reload.get()); };
     // rotation trouble, drops, a failing output: events of the service itself
     options.on_own_problem = [](level lvl, const std::string& what) {
         report_event(lvl, lvl >= level::error ? eventlog::event::service_error : eventlog::event::service_warning,

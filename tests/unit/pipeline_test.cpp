@@ -1,6 +1,7 @@
 #include <slotlog/pipeline.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -235,4 +236,121 @@ TEST(pipeline, a_host_that_takes_own_problems_gets_warnings_and_errors_only) {
     EXPECT_TRUE(contains(lines, "just news"));
     EXPECT_TRUE(contains(lines, "cannot rotate x"));
     EXPECT_TRUE(contains(lines, "an application's error"));
+}
+
+namespace {
+
+struct control_fixture {
+    temp_dir dir;
+    std::string key = "a key of the collector, 32 bytes";
+    std::atomic<int> stops{0};
+    std::atomic<int> reloads{0};
+
+    config keyed_config(std::uint64_t max_size = 1ull << 30) {
+        const auto key_file = dir / "control.key";
+        std::ofstream(key_file, std::ios::binary) << key << '\n';
+        std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+        auto out = file_output(dir / "c.log");
+        out.max_size = max_size;
+        out.max_files = 3;
+        auto cfg = config_with({out});
+        cfg.control.key_file = key_file;
+        return cfg;
+    }
+    pipeline_options options() {
+        pipeline_options o;
+        o.on_stop_request = [this] { ++stops; };
+        o.on_reload_request = [this] { ++reloads; };
+        return o;
+    }
+};
+
+} // namespace
+
+TEST(pipeline, signed_control_messages_are_carried_out_and_never_logged_as_entries) {
+    control_fixture f;
+    pipeline p(f.keyed_config(), f.options());
+    p.start();
+    send(p, "before the rotation");
+    send(p, make_control_message(control_verb::flush, f.key));
+    send(p, make_control_message(control_verb::reload, f.key));
+    // the rotation happens on the writer thread: wait until the backup exists
+    send(p, make_control_message(control_verb::rotate, f.key));
+    for (int i = 0; i < 500 && !fs::exists(f.dir / "c.1.log"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    send(p, "after the rotation");
+    send(p, make_control_message(control_verb::stop, f.key) + "\n");
+    p.stop();
+
+    EXPECT_EQ(f.stops.load(), 1);
+    EXPECT_EQ(f.reloads.load(), 1);
+    const auto old_lines = read_lines(f.dir / "c.1.log");
+    const auto lines = read_lines(f.dir / "c.log");
+    EXPECT_TRUE(contains(old_lines, "before the rotation"));
+    EXPECT_TRUE(contains(old_lines, "control plane on (key file "));
+    EXPECT_TRUE(contains(lines, "after the rotation"));
+    EXPECT_TRUE(contains(old_lines, "control message on logger accepted: rotate"));
+    EXPECT_TRUE(contains(lines, "control message on logger accepted: stop"));
+    EXPECT_FALSE(contains(old_lines, "SLOTLOG-CTL/1"));
+    EXPECT_FALSE(contains(lines, "SLOTLOG-CTL/1"));
+}
+
+TEST(pipeline, rejected_control_messages_are_warnings_with_the_reason_and_do_nothing) {
+    control_fixture f;
+    pipeline p(f.keyed_config(), f.options());
+    p.start();
+    const auto valid = make_control_message(control_verb::stop, "somebody else's key of 16+ bytes");
+    send(p, valid);
+    const auto good = make_control_message(control_verb::stop, f.key);
+    send(p, good.substr(0, good.size() - 10));  // truncated
+    send(p, "SLOTLOG-CTL/1 stop " + std::string(400, '0'));
+    p.stop();
+
+    EXPECT_EQ(f.stops.load(), 0);
+    const auto lines = read_lines(f.dir / "c.log");
+    EXPECT_EQ(count_from(lines, "WARNING"), 3u);
+    EXPECT_TRUE(contains(lines, "control message on logger rejected: bad mac"));
+    EXPECT_TRUE(contains(lines, "control message on logger rejected: malformed mac"));
+    EXPECT_TRUE(contains(lines, "control message on logger rejected: too long (419 bytes)"));
+}
+
+TEST(pipeline, a_configured_key_that_cannot_be_used_is_a_warning_at_start) {
+    temp_dir dir;
+    auto cfg = config_with({file_output(dir / "k.log")});
+    cfg.control.key_file = dir / "missing.key";
+    pipeline p(cfg, {});
+    p.start();
+    send(p, make_control_message(control_verb::stop, "0123456789abcdef"));
+    p.stop();
+    const auto lines = read_lines(dir / "k.log");
+    EXPECT_TRUE(contains(lines, "WARNING"));
+    EXPECT_TRUE(contains(lines, "control plane off: key file "));
+    EXPECT_TRUE(contains(lines, "rejected: control plane is off: key file "));
+}
+
+TEST(pipeline, drops_are_reported_again_after_the_interval_while_they_go_on) {
+    temp_dir dir;
+    pipeline_options options;
+    options.drop_report_interval = std::chrono::milliseconds(0);  // every writer pass
+    pipeline p(config_with({file_output(dir / "d.log")}, 4), options);
+    p.start();
+    std::uint64_t sent = 0;
+    // floods in waves until the writer has reported drops more than once
+    for (int wave = 0; wave < 200; ++wave) {
+        for (int i = 0; i < 2000; ++i, ++sent) send(p, R"({"msg":"x","app":"flood"})");
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (count_from(read_lines(dir / "d.log"), "because the queue was full") >= 2) break;
+    }
+    p.stop();
+    const auto lines = read_lines(dir / "d.log");
+    std::uint64_t reported = 0;
+    std::size_t reports = 0;
+    for (const auto& l : lines) {
+        if (l.find("entries dropped because the queue was full") == std::string::npos) continue;
+        reported += std::stoull(l.substr(l.find("]: ") + 3));
+        ++reports;
+    }
+    EXPECT_GE(reports, 2u);
+    // every drop is in exactly one report, the final one included
+    EXPECT_EQ(reported, p.counters().queue_drops.load());
+    EXPECT_EQ(count_from(lines, " flood[-]: ") + reported, sent);
 }

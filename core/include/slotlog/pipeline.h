@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <slotlog/config.h>
+#include <slotlog/control.h>
 #include <slotlog/entry.h>
 #include <slotlog/input.h>
 #include <slotlog/outputs.h>
@@ -29,7 +31,11 @@ struct pipeline_counters {
 
 struct pipeline_options {
     bool allow_plain_stop = false;        // --allow-plain-stop
-    std::function<void()> on_stop_request; // an accepted STOP asks the host to stop
+    std::function<void()> on_stop_request;   // an accepted stop asks the host to stop
+    std::function<void()> on_reload_request; // an accepted reload asks the host to reload
+                                             // (the host reloads on its own thread, never the reader's)
+    // queue drops are reported at once, then at most this often while they go on
+    std::chrono::milliseconds drop_report_interval = std::chrono::minutes(1);
     // the collector's own warnings and errors, for a host that reports them
     // itself (the windows service: to the event log, with the service's event
     // ids). eventlog outputs then carry application entries only, so nothing
@@ -78,6 +84,9 @@ private:
     void report_drops_(output_set& outputs, bool final) noexcept;
     std::shared_ptr<output_set> open_outputs_(const config& cfg);
     bool is_plain_stop_(std::string_view payload) const;
+    void on_control_(const std::string& text, const origin& from) noexcept;
+    void report_control_status_(const control_plane& plane) noexcept;
+    void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg) const;
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
@@ -86,6 +95,11 @@ private:
     pipeline_counters counters_;
     bounded_queue<entry> queue_;
     std::atomic<bool> allow_plain_stop_;
+
+    std::mutex control_mutex_;                   // guards control_ (swapped by reload)
+    std::shared_ptr<control_plane> control_;
+    std::atomic<bool> rotate_requested_{false};  // accepted control verbs the writer carries out
+    std::atomic<bool> flush_requested_{false};
 
     std::mutex outputs_mutex_;                   // guards pending_outputs_
     std::shared_ptr<output_set> outputs_;        // the writer thread's
