@@ -238,9 +238,10 @@ void pipeline::run_writer_() noexcept {
         const bool flush_requested = flush_requested_.exchange(false);
         report_drops_(*outputs_, false);
 
-        // flush when idle, and at least once a second under load
+        // flush when idle, and at least once a second under load. idle or not,
+        // once a second: a file that could not be written retries what it kept
         const auto now = std::chrono::steady_clock::now();
-        if (flush_requested || (dirty && (queue_.size() == 0 || now - last_flush >= flush_interval))) {
+        if (flush_requested || (dirty && queue_.size() == 0) || now - last_flush >= flush_interval) {
             flush_(*outputs_);
             last_flush = now;
             dirty = false;
