@@ -10,7 +10,11 @@
 
 #include "test_files.h"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
+#else
 #include <sys/stat.h>
 #endif
 
@@ -175,6 +179,34 @@ TEST(control_key, create_makes_a_random_private_key_once) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 #endif
 }
+
+#ifdef _WIN32
+TEST(control_key, a_windows_key_is_for_administrators_system_and_the_service_only) {
+    temp_dir dir;
+    const auto path = dir / "control.key";
+    ASSERT_TRUE(create_control_key(path));
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    ASSERT_EQ(::GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
+                                      nullptr, nullptr, &sd),
+              ERROR_SUCCESS);
+    wchar_t* sddl = nullptr;
+    ASSERT_TRUE(::ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION,
+                                                                       &sddl, nullptr));
+    const std::wstring text(sddl);
+    ::LocalFree(sddl);
+    ::LocalFree(sd);
+    const std::string shown(text.begin(), text.end());
+    // wine keeps no dacl on files, it maps one onto the unix mode and back:
+    // there, only the promise that users at large get nothing can be seen
+    const bool wine = ::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "wine_get_version") != nullptr;
+    if (wine) {
+        for (const auto* who : {L";WD)", L";BU)", L";AU)", L";IU)"}) EXPECT_EQ(text.find(who), std::wstring::npos) << shown;
+    } else {
+        // protected (nothing inherited from the folder), three entries
+        EXPECT_EQ(text, L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FR;;;LS)") << shown;
+    }
+}
+#endif
 
 TEST(control_plane, is_off_without_a_usable_key_and_says_why) {
     temp_dir dir;

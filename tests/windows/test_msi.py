@@ -235,6 +235,16 @@ def test_install_upgrade_downgrade_uninstall(scm, tmp_path):
     send_via_path(slot, "before-upgrade")
     wait_line(log, "before-upgrade", "the message in the log")
 
+    # a random control key made by the install, named by the config: a signed
+    # reload reaches the service (wine's sc has no paramchange to try it by)
+    assert cfg["control"]["key_file"] == "control.key"
+    key = (DATA / "control.key").read_text()
+    assert re.fullmatch(r"[0-9a-f]{64}\n", key), key
+    r = wine(BIN / "slotlog.exe", "ctl", "reload", "-s", slot, "-k", r"C:\ProgramData\slotlog\control.key")
+    assert r.returncode == 0, text(r)
+    wait_for(lambda: any("configuration reloaded" in l for l in lines(log)), 30, "the reload")
+    assert any("control plane on (key file " in l for l in lines(log))
+
     # an admin edits the config; the upgrade keeps it, and ignores SLOT/LOGDIR
     cfg["outputs"][0]["max_files"] = 7
     (DATA / "slotlogd.json").write_text(json.dumps(cfg))
@@ -243,6 +253,7 @@ def test_install_upgrade_downgrade_uninstall(scm, tmp_path):
     assert r.returncode == 0, text(r)
     assert installed_versions() == [newer_version(version)]
     assert (DATA / "slotlogd.json").read_text() == edited
+    assert (DATA / "control.key").read_text() == key
     assert not (PREFIX / "drive_c" / f"slotlog-ignored-{RUN_ID}").exists()
     wait_for(lambda: query("slotlog") == "RUNNING", 30, "the upgraded service to run")
     assert (PROGRAM / "slotlogd.exe").exists()

@@ -184,6 +184,9 @@ def test_install_start_stop_restart_uninstall(tmp_path):
         r = wine(exe_win, "install", "--start", "demand", "-c", win_path(cfg))
         assert r.returncode == 0, text(r)
         assert "installed the service 'slotlog'" in text(r)
+        # the control key, made once and kept (another test may have made it)
+        assert re.search(r"(created|keeping the existing) (the )?control key C:\\ProgramData\\slotlog\\control.key", text(r)), text(r)
+        assert (PREFIX / "drive_c" / "ProgramData" / "slotlog" / "control.key").stat().st_size == 65
 
         # what the scm and event viewer read
         service = reg_values(SERVICE_KEY + r"\slotlog")
