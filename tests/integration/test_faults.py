@@ -61,6 +61,8 @@ class Sender(threading.Thread):
                 payload = json.dumps({"msg": f"{self.prefix}{self.sent}{filler}", "app": self.app}).encode()
                 try:
                     s.sendto(payload, self.socket_path)
+                except TimeoutError:
+                    continue  # a busy reader (a loaded machine, asan): try the same one again
                 except OSError:
                     return  # the collector is gone
                 self.sent += 1
