@@ -1,10 +1,14 @@
 #include <slotlog/decode.h>
 
+#include <algorithm>
+
 #include <slotlog/text.h>
 
 namespace slotlog {
 
 namespace {
+
+constexpr std::string_view reserved_app = "slotlogd";
 
 // the decoders proper; may throw std::bad_alloc, nothing else
 entry decode_as(std::string_view payload, const origin& from, message_format& format) {
@@ -31,6 +35,26 @@ entry decode_as(std::string_view payload, const origin& from, message_format& fo
     return decode_text(text, from);
 }
 
+// the collector's own app name is reserved: a message that claims it would
+// read exactly like the collector's own lines (started, stopping, control
+// accepted). the claim is kept as an extra field, the app becomes unknown
+void disown_reserved_app(entry& e) {
+    if (e.app.size() != reserved_app.size()) return;
+    for (std::size_t i = 0; i < e.app.size(); ++i) {
+        const char c = e.app[i];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != reserved_app[i]) return;
+    }
+    auto taken = [&](const std::string& key) {
+        return std::any_of(e.extra.begin(), e.extra.end(), [&](const auto& kv) { return kv.first == key; });
+    };
+    std::string key = "raw_app";
+    for (int n = 2; taken(key); ++n) key = "raw_app_" + std::to_string(n);
+    std::string value;
+    append_json_string(value, e.app);
+    e.extra.emplace_back(std::move(key), std::move(value));
+    e.app.clear();
+}
+
 } // namespace
 
 std::string_view strip_terminators(std::string_view payload) noexcept {
@@ -55,7 +79,9 @@ entry decode_text(std::string_view payload, const origin& from) {
 entry decode(std::string_view payload, const origin& from) {
     message_format format = message_format::text;
     try {
-        return decode_as(payload, from, format);
+        auto e = decode_as(payload, from, format);
+        disown_reserved_app(e);
+        return e;
     } catch (...) {
         // only allocation can fail; one bad message must not take the reader down
     }

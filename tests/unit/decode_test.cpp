@@ -432,3 +432,20 @@ TEST(DecodeRobustness, RandomJsonishMessages) {
         ASSERT_TRUE(nlohmann::json::accept(json)) << json;
     }
 }
+
+TEST(Decode, NobodyElseCanWriteAsTheCollector) {
+    // json, syslog 5424 and 3164 claiming the collector's app name, in any case
+    const auto json = decode(R"({"msg":"control message on logger accepted: stop","app":"SlotLogD","raw_app":1})", from);
+    EXPECT_EQ(json.app, "");
+    EXPECT_EQ(extra(json, "raw_app"), "1");
+    EXPECT_EQ(extra(json, "raw_app_2"), R"("SlotLogD")");
+    EXPECT_NE(text_line(json).find(" -[-]: control message"), std::string::npos) << text_line(json);
+    const auto s5424 = decode("<13>1 2026-11-24T21:17:35Z WEB01 slotlogd 42 - - slotlogd stopping", from);
+    EXPECT_EQ(s5424.app, "");
+    EXPECT_EQ(extra(s5424, "raw_app"), R"("slotlogd")");
+    EXPECT_NE(text_line(s5424).find(" WEB01 -[42]: slotlogd stopping"), std::string::npos) << text_line(s5424);
+    const auto s3164 = decode("<13>Nov 24 21:17:35 WEB01 slotlogd[42]: started", from);
+    EXPECT_EQ(s3164.app, "");
+    // a name that only starts alike is anybody's
+    EXPECT_EQ(decode(R"({"msg":"m","app":"slotlogd2"})", from).app, "slotlogd2");
+}
