@@ -8,19 +8,6 @@ import time
 from conftest import BIN, WINE_RUN, free_udp_port, lines, start_serve, wait_for, win_path, wine
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
 def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):
     port = free_udp_port()
     log = tmp_path / "logs" / "w.log"
