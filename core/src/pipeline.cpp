@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/details/log_msg.h>
@@ -19,6 +20,7 @@ namespace {
 
 constexpr auto writer_wait = std::chrono::milliseconds(250);
 constexpr auto flush_interval = std::chrono::seconds(1);
+constexpr auto own_problem_window = std::chrono::minutes(1);
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -201,7 +203,27 @@ entry pipeline::self_entry_(level lvl, const std::string& msg) const {
 void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
     if (lvl < level::warning || !options_.on_own_problem) return;
     try {
-        options_.on_own_problem(lvl, msg);
+        std::string text;
+        {
+            std::lock_guard lock(own_problem_mutex_);
+            const auto now = std::chrono::steady_clock::now();
+            if (now - own_problem_window_ >= own_problem_window) {
+                own_problem_window_ = now;
+                own_problems_in_window_ = 0;
+            }
+            if (own_problems_in_window_ >= options_.own_problem_limit) {
+                ++own_problems_left_out_;
+                return;
+            }
+            ++own_problems_in_window_;
+            text = msg;
+            if (own_problems_left_out_ > 0) {
+                text += fmt::format(" ({} more of the collector's warnings and errors were left out here; "
+                                    "its log files have them all)",
+                                    std::exchange(own_problems_left_out_, 0));
+            }
+        }
+        options_.on_own_problem(lvl, text);
     } catch (...) {
     }
 }

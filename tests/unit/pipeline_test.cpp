@@ -354,3 +354,21 @@ TEST(pipeline, drops_are_reported_again_after_the_interval_while_they_go_on) {
     EXPECT_EQ(reported, p.counters().queue_drops.load());
     EXPECT_EQ(count_from(lines, " flood[-]: ") + reported, sent);
 }
+
+TEST(pipeline, a_flood_of_own_warnings_reaches_the_host_a_few_a_minute_and_the_files_in_full) {
+    temp_dir dir;
+    std::mutex m;
+    std::vector<std::string> got;
+    pipeline_options options;
+    options.own_problem_limit = 5;
+    options.on_own_problem = [&](level, const std::string& what) {
+        std::lock_guard lock(m);
+        got.push_back(what);
+    };
+    pipeline p(config_with({file_output(dir / "f.log")}), options);
+    p.start();
+    for (int i = 0; i < 100; ++i) send(p, "STOP");  // a hostile sender: one warning each
+    p.stop();
+    EXPECT_EQ(got.size(), 5u);
+    EXPECT_EQ(count_from(read_lines(dir / "f.log"), "plain STOP message on slot logger ignored"), 100u);
+}

@@ -39,8 +39,11 @@ struct pipeline_options {
     // the collector's own warnings and errors, for a host that reports them
     // itself (the windows service: to the event log, with the service's event
     // ids). eventlog outputs then carry application entries only, so nothing
-    // is there twice. called from any thread
+    // is there twice. at most own_problem_limit a minute (hostile senders can
+    // cause one per message); the next one says how many were left out.
+    // called from any thread
     std::function<void(level, const std::string&)> on_own_problem;
+    std::uint32_t own_problem_limit = 20;
 };
 
 // the data flow of the collector: inputs (transport) -> decode -> entry ->
@@ -111,6 +114,11 @@ private:
 
     std::string host_;
     std::int64_t pid_;
+
+    std::mutex own_problem_mutex_;               // guards the three below
+    std::chrono::steady_clock::time_point own_problem_window_{};
+    std::uint32_t own_problems_in_window_ = 0;
+    std::uint64_t own_problems_left_out_ = 0;
 
     // writer thread only
     std::string text_line_, json_line_;
