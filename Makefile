@@ -1,5 +1,5 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test deps build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
+.PHONY: run test bench deps build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
 
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
@@ -60,6 +60,12 @@ test-fuzz: build-fuzz
 	scripts/run-fuzzers 10
 
 test: build-linux build-clang build-mingw test-fuzz test-linux test-asan test-mingw
+
+# slotlogd against rsyslogd on this machine (bench/README.md), about 7 minutes;
+# installs rsyslog if missing. Not part of test
+bench: build-linux
+	@bench/install-deps
+	bench/run
 
 clean:
 	rm -rf build

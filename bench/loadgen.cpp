@@ -1,0 +1,269 @@
+// loadgen: the benchmark's load generator (POSIX only).
+//
+//   loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R] [--start-seq K]
+//           [--stamp] [--batch B] [--duration SECONDS]
+//
+// Sends N RFC 3164 syslog lines that slotlogd and rsyslogd both parse:
+//
+//   <134>Nov 24 21:17:35 benchhost bench[1234]: seq=0000000042 [ts=<ns> ]xxxx...
+//
+// each exactly SIZE bytes (padded with 'x'), with a sequence number (K, K+1, ...)
+// and, with --stamp, the CLOCK_REALTIME nanoseconds just before the send call.
+// Without --rate it sends at full speed with sendmmsg batches (UDP datagrams
+// the receiver cannot take are lost; a unix datagram socket blocks while the
+// receiver's queue is full, so nothing is lost there). With --rate it paces
+// small bursts against CLOCK_MONOTONIC. --duration stops early after that many
+// seconds (a probe that cannot reach its rate stays short). At the end it prints one line of
+// key=value pairs (sent, failed, seconds, rate, start_ns, end_ns) on stdout.
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+struct options {
+    std::string udp;
+    std::string unix_path;
+    std::uint64_t count = 0;
+    std::size_t size = 100;
+    double rate = 0;  // messages per second; 0: full speed
+    std::uint64_t start_seq = 0;
+    bool stamp = false;
+    std::size_t batch = 64;
+    double duration = 0;  // seconds; 0: until N are sent
+};
+
+[[noreturn]] void usage(const char* why) {
+    if (why) std::fprintf(stderr, "loadgen: %s\n", why);
+    std::fprintf(stderr,
+                 "usage: loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R msgs/s]\n"
+                 "               [--start-seq K] [--stamp] [--batch B] [--duration SECONDS]\n");
+    std::exit(2);
+}
+
+template <typename T>
+T number(std::string_view s, const char* what) {
+    T v{};
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) {
+        std::fprintf(stderr, "loadgen: %s: not a number: %.*s\n", what, static_cast<int>(s.size()), s.data());
+        std::exit(2);
+    }
+    return v;
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    bool have_n = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        auto value = [&]() -> std::string_view {
+            if (i + 1 >= argc) usage("missing value");
+            return argv[++i];
+        };
+        if (a == "--udp") o.udp = value();
+        else if (a == "--unix") o.unix_path = value();
+        else if (a == "-n") { o.count = number<std::uint64_t>(value(), "-n"); have_n = true; }
+        else if (a == "-s") o.size = number<std::size_t>(value(), "-s");
+        else if (a == "--rate") o.rate = number<double>(value(), "--rate");
+        else if (a == "--start-seq") o.start_seq = number<std::uint64_t>(value(), "--start-seq");
+        else if (a == "--stamp") o.stamp = true;
+        else if (a == "--batch") o.batch = number<std::size_t>(value(), "--batch");
+        else if (a == "--duration") o.duration = number<double>(value(), "--duration");
+        else if (a == "-h" || a == "--help") usage(nullptr);
+        else usage("unknown argument");
+    }
+    if (o.udp.empty() == o.unix_path.empty()) usage("give exactly one of --udp and --unix");
+    if (!have_n) usage("-n is required");
+    if (o.size > 65000) usage("-s: at most 65000 bytes");
+    if (o.rate < 0) usage("--rate must be positive");
+    if (o.duration < 0) usage("--duration must be positive");
+    o.batch = std::clamp<std::size_t>(o.batch, 1, 1024);
+    return o;
+}
+
+int open_socket(const options& o) {
+    if (!o.unix_path.empty()) {
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) { std::perror("loadgen: socket"); std::exit(1); }
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        if (o.unix_path.size() >= sizeof sa.sun_path) usage("--unix: path too long");
+        std::memcpy(sa.sun_path, o.unix_path.data(), o.unix_path.size());
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+            std::fprintf(stderr, "loadgen: connect %s: %s\n", o.unix_path.c_str(), std::strerror(errno));
+            std::exit(1);
+        }
+        return fd;
+    }
+    std::string host = o.udp, port;
+    const auto colon = host.rfind(':');
+    if (colon == std::string::npos) usage("--udp: expected HOST:PORT");
+    port = host.substr(colon + 1);
+    host.resize(colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* res = nullptr;
+    if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
+        std::fprintf(stderr, "loadgen: %s: %s\n", o.udp.c_str(), ::gai_strerror(rc));
+        std::exit(1);
+    }
+    const int fd = ::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) { std::perror("loadgen: socket"); std::exit(1); }
+    if (::connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+        std::fprintf(stderr, "loadgen: connect %s: %s\n", o.udp.c_str(), std::strerror(errno));
+        std::exit(1);
+    }
+    ::freeaddrinfo(res);
+    // a large send buffer, so that the sender itself is not what limits a burst
+    const int sndbuf = 4 << 20;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    return fd;
+}
+
+std::int64_t now_ns(clockid_t clock) {
+    timespec ts{};
+    ::clock_gettime(clock, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// writes v as exactly `width` decimal digits (zero padded) at p
+void put_digits(char* p, std::uint64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+        p[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+}
+
+// one message buffer; the digits of seq and ts are patched in place per send
+struct message {
+    std::vector<char> bytes;
+    std::size_t seq_at = 0;
+    std::size_t ts_at = 0;  // meaningful with --stamp
+};
+
+constexpr int seq_width = 10;
+constexpr int ts_width = 19;
+
+message make_template(const options& o) {
+    char head[128];
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%b %e %H:%M:%S", &tm);  // RFC 3164: "Nov  4 21:17:35"
+    const int n = std::snprintf(head, sizeof head, "<134>%s benchhost bench[%d]: seq=", when, static_cast<int>(::getpid()));
+    std::string s(head, static_cast<std::size_t>(n));
+    message m;
+    m.seq_at = s.size();
+    s.append(seq_width, '0');
+    s += ' ';
+    if (o.stamp) {
+        s += "ts=";
+        m.ts_at = s.size();
+        s.append(ts_width, '0');
+        s += ' ';
+    }
+    if (s.size() < o.size) s.append(o.size - s.size(), 'x');
+    else if (s.size() > o.size) {
+        std::fprintf(stderr, "loadgen: -s %zu is smaller than the message header (%zu bytes); sending %zu\n", o.size,
+                     s.size(), s.size());
+    }
+    m.bytes.assign(s.begin(), s.end());
+    return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const options o = parse(argc, argv);
+    const int fd = open_socket(o);
+    const message tmpl = make_template(o);
+    const std::size_t batch = o.batch;
+
+    std::vector<message> msgs(batch, tmpl);
+    std::vector<iovec> iov(batch);
+    std::vector<mmsghdr> hdr(batch);
+    for (std::size_t i = 0; i < batch; ++i) {
+        iov[i].iov_base = msgs[i].bytes.data();
+        iov[i].iov_len = msgs[i].bytes.size();
+        hdr[i] = mmsghdr{};
+        hdr[i].msg_hdr.msg_iov = &iov[i];
+        hdr[i].msg_hdr.msg_iovlen = 1;
+    }
+
+    std::uint64_t sent = 0, failed = 0;
+    std::uint64_t next = 0;  // messages handed to the kernel or given up on
+    const std::int64_t start_mono = now_ns(CLOCK_MONOTONIC);
+    const std::int64_t start_real = now_ns(CLOCK_REALTIME);
+    // pacing: at most a burst of about 1 ms of messages at once (at least 1)
+    const std::size_t burst =
+        o.rate > 0 ? std::clamp<std::size_t>(static_cast<std::size_t>(o.rate / 1000.0), 1, batch) : batch;
+
+    const std::int64_t stop_at =
+        o.duration > 0 ? start_mono + static_cast<std::int64_t>(o.duration * 1e9) : INT64_MAX;
+    while (next < o.count) {
+        if (stop_at != INT64_MAX && now_ns(CLOCK_MONOTONIC) >= stop_at) break;
+        std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(burst, o.count - next));
+        if (o.rate > 0) {
+            // message i is due at start + i / rate
+            const std::int64_t now = now_ns(CLOCK_MONOTONIC) - start_mono;
+            const auto due = static_cast<std::uint64_t>(static_cast<double>(now) * o.rate / 1e9) + 1;
+            if (due <= next) {
+                const auto at = start_mono + static_cast<std::int64_t>(static_cast<double>(next) * 1e9 / o.rate);
+                timespec ts{static_cast<time_t>(at / 1'000'000'000), static_cast<long>(at % 1'000'000'000)};
+                ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr);
+                continue;
+            }
+            k = static_cast<std::size_t>(std::min<std::uint64_t>(k, due - next));
+        }
+        const std::int64_t stamp = o.stamp ? now_ns(CLOCK_REALTIME) : 0;
+        for (std::size_t i = 0; i < k; ++i) {
+            put_digits(msgs[i].bytes.data() + tmpl.seq_at, o.start_seq + next + i, seq_width);
+            if (o.stamp) put_digits(msgs[i].bytes.data() + tmpl.ts_at, static_cast<std::uint64_t>(stamp), ts_width);
+        }
+        std::size_t done = 0;
+        while (done < k) {
+            const int r = ::sendmmsg(fd, hdr.data() + done, static_cast<unsigned>(k - done), 0);
+            if (r > 0) {
+                done += static_cast<std::size_t>(r);
+                sent += static_cast<std::uint64_t>(r);
+            } else if (r < 0 && errno == EINTR) {
+                continue;
+            } else if (r < 0 && (errno == ENOBUFS || errno == EAGAIN)) {
+                continue;  // the local send path is full: try again
+            } else {
+                // e.g. ECONNREFUSED (nobody listening): this message is lost
+                ++failed;
+                ++done;
+            }
+        }
+        next += k;
+    }
+    const std::int64_t end_mono = now_ns(CLOCK_MONOTONIC);
+    const std::int64_t end_real = now_ns(CLOCK_REALTIME);
+    ::close(fd);
+    const double seconds = static_cast<double>(end_mono - start_mono) / 1e9;
+    std::printf("sent=%llu failed=%llu size=%zu transport=%s seconds=%.6f rate=%.0f start_ns=%lld end_ns=%lld\n",
+                static_cast<unsigned long long>(sent), static_cast<unsigned long long>(failed), tmpl.bytes.size(),
+                o.unix_path.empty() ? "udp" : "unix", seconds, seconds > 0 ? static_cast<double>(sent) / seconds : 0.0,
+                static_cast<long long>(start_real), static_cast<long long>(end_real));
+    return failed == 0 ? 0 : 1;
+}
