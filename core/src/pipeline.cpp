@@ -19,6 +19,11 @@ namespace slotlog {
 namespace {
 
 constexpr auto writer_wait = std::chrono::milliseconds(250);
+// after a batch smaller than writer_full_batch the writer pauses before it
+// takes the next one: a steady stream then comes in large batches, with one
+// wake-up and one file write each, instead of a wake-up per entry
+constexpr auto writer_pause = std::chrono::milliseconds(1);
+constexpr std::size_t writer_full_batch = 1024;
 constexpr auto flush_interval = std::chrono::seconds(1);
 constexpr auto own_problem_window = std::chrono::minutes(1);
 
@@ -160,13 +165,18 @@ void pipeline::on_control_(const std::string& text, const origin& from) noexcept
             report(level::warning, fmt::format("control message {} rejected: {}", where, decision.reason));
             return;
         }
-        // flagged before the notice is queued, so that the notice wakes the writer
-        switch (*decision.verb) {
-        case control_verb::rotate: rotate_requested_ = true; break;
-        case control_verb::flush: flush_requested_ = true; break;
-        default: break;
+        auto notice = fmt::format("control message {} accepted: {}", where, to_string(*decision.verb));
+        if (*decision.verb == control_verb::rotate || *decision.verb == control_verb::flush) {
+            // the writer carries these out, and writes the notice itself just
+            // before: it is in the file that is rotated or flushed
+            {
+                std::lock_guard lock(requests_mutex_);
+                requests_.push_back({*decision.verb, std::move(notice)});
+            }
+            queue_.wake();
+            return;
         }
-        report(level::notice, fmt::format("control message {} accepted: {}", where, to_string(*decision.verb)));
+        report(level::notice, notice);
         if (*decision.verb == control_verb::stop && options_.on_stop_request) options_.on_stop_request();
         if (*decision.verb == control_verb::reload && options_.on_reload_request) options_.on_reload_request();
     } catch (...) {
@@ -254,10 +264,10 @@ void pipeline::run_writer_() noexcept {
         }
         for (const auto& e : batch) write_(e, *outputs_);
         dirty = dirty || !batch.empty();
+        const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();
         // after the batch: what was read before the request is in the old file
-        if (rotate_requested_.exchange(false)) rotate_files_(*outputs_);
-        const bool flush_requested = flush_requested_.exchange(false);
+        const bool flush_requested = carry_out_requests_(*outputs_);
         report_drops_(*outputs_, false);
 
         // flush when idle, and at least once a second under load. idle or not,
@@ -269,6 +279,7 @@ void pipeline::run_writer_() noexcept {
             dirty = false;
         }
         if (!open) break;
+        if (pause) std::this_thread::sleep_for(writer_pause);
     }
     // the summary goes last and straight to the outputs: a full queue cannot lose it
     report_drops_(*outputs_, true);
@@ -312,6 +323,21 @@ void pipeline::write_(const entry& e, output_set& outputs) noexcept {
         }
     }
     counters_.written.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool pipeline::carry_out_requests_(output_set& outputs) noexcept {
+    std::vector<writer_request> requests;
+    {
+        std::lock_guard lock(requests_mutex_);
+        requests.swap(requests_);
+    }
+    bool flush = false;
+    for (const auto& r : requests) {
+        write_(self_entry_(level::notice, r.notice), outputs);
+        if (r.verb == control_verb::rotate) rotate_files_(outputs);
+        flush = flush || r.verb == control_verb::flush;
+    }
+    return flush;
 }
 
 void pipeline::rotate_files_(output_set& outputs) noexcept {

@@ -95,3 +95,17 @@ TEST(bounded_queue, every_item_is_either_delivered_or_refused_under_contention) 
         last[p] = v;
     }
 }
+
+TEST(bounded_queue, wake_returns_a_waiting_consumer_without_items) {
+    slotlog::bounded_queue<int> q(4);
+    std::vector<int> out;
+    std::thread waker([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        q.wake();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(q.pop_batch(out, std::chrono::seconds(30)));
+    waker.join();
+    EXPECT_TRUE(out.empty());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}

@@ -89,6 +89,8 @@ private:
     bool is_plain_stop_(std::string_view payload) const;
     void on_control_(const std::string& text, const origin& from) noexcept;
     void report_control_status_(const control_plane& plane) noexcept;
+    // writes the notices of accepted rotate/flush and does them; true if a flush is due
+    bool carry_out_requests_(output_set& outputs) noexcept;
     void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg) const;
     void own_problem_(level lvl, const std::string& msg) noexcept;
@@ -101,8 +103,12 @@ private:
 
     std::mutex control_mutex_;                   // guards control_ (swapped by reload)
     std::shared_ptr<control_plane> control_;
-    std::atomic<bool> rotate_requested_{false};  // accepted control verbs the writer carries out
-    std::atomic<bool> flush_requested_{false};
+    struct writer_request {
+        control_verb verb;                       // rotate or flush
+        std::string notice;
+    };
+    std::mutex requests_mutex_;                  // guards requests_
+    std::vector<writer_request> requests_;       // accepted verbs the writer carries out
 
     std::mutex outputs_mutex_;                   // guards pending_outputs_
     std::shared_ptr<output_set> outputs_;        // the writer thread's

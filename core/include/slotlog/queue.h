@@ -36,12 +36,22 @@ public:
         std::unique_lock lock(mutex_);
         if (items_.empty() && !closed_) {
             consumer_waiting_ = true;
-            ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_; });
+            ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_ || woken_; });
             consumer_waiting_ = false;
         }
+        woken_ = false;
         if (items_.empty()) return !closed_;
         out.swap(items_);
         return true;
+    }
+
+    // a waiting consumer returns from pop_batch now, with or without items
+    void wake() {
+        {
+            std::lock_guard lock(mutex_);
+            woken_ = true;
+        }
+        ready_.notify_one();
     }
 
     // producers are refused from now on; the consumer still gets what is queued
@@ -70,6 +80,7 @@ private:
     std::size_t capacity_;
     bool closed_ = false;
     bool consumer_waiting_ = false;
+    bool woken_ = false;
 };
 
 } // namespace slotlog

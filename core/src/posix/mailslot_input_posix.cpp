@@ -1,16 +1,18 @@
-// the posix mailslot: a unix datagram socket at RUNTIME/<slot>, read through
+// the posix mailslot: a unix datagram socket at RUNTIME/<slot>, opened by
 // the client library's mailslot_reader (which handles stale sockets and a live
-// reader already on the slot)
+// reader already on the slot) and read in batches
 
 #include <poll.h>
 
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <thread>
 
 #include <slotlog/client.h>
 
 #include "inputs.h"
+#include "posix/datagram_batch.h"
 #include "posix/wake_pipe.h"
 
 namespace slotlog {
@@ -21,7 +23,7 @@ class mailslot_input final : public threaded_input {
 public:
     explicit mailslot_input(const input_config& cfg)
         : threaded_input(cfg.key()), reader_(cfg.name, static_cast<std::size_t>(cfg.max_message_size)),
-          slot_(reader_.slot().name) {}
+          slot_(reader_.slot().name), batch_(static_cast<std::size_t>(cfg.max_message_size)) {}
 
     ~mailslot_input() override { stop(); }
 
@@ -29,41 +31,49 @@ private:
     void wake() noexcept override { wake_.notify(); }
 
     void run(message_handler& handler) noexcept override {
-        std::string message;
         pollfd fds[2] = {{reader_.native_handle(), POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
         for (;;) {
             if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
             const bool stopping = fds[1].revents != 0;
-            drain_(handler, message, stopping ? max_drain_after_stop : -1);
+            // no pause as udp makes: a writer blocks once net.unix.max_dgram_qlen
+            // datagrams wait (10 unless the system raised it), so any pause stalls it
+            drain_(handler, stopping ? max_drain_after_stop : -1);
             if (stopping) break;
         }
     }
 
-    // every message queued on the socket, one wake-up
-    void drain_(message_handler& handler, std::string& message, int limit) noexcept {
+    // every message queued on the socket, in batches; how many were read
+    int drain_(message_handler& handler, int limit) noexcept {
         origin from{slot_, {}, {}};
-        for (int n = 0; limit < 0 || n < limit; ++n) {
-            try {
-                if (!reader_.try_get(message)) return;
-            } catch (const mailslot_error& e) {
-                if (e.code() == EMSGSIZE) {
-                    handler.on_drop(e.what());  // that one message, whole; the next is fine
+        int total = 0;
+        while (limit < 0 || total < limit) {
+            const int n = batch_.receive(reader_.native_handle());
+            if (n < 0) {
+                // a failed read loses nothing queued; pause so a lasting error cannot spin
+                handler.on_problem(level::error, "cannot read slot '" + slot_ + "': " + std::strerror(errno));
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                break;
+            }
+            if (n == 0) break;
+            from.received = clock::now();
+            for (int i = 0; i < n; ++i) {
+                if (batch_.too_large(i)) {
+                    // that one message, whole; the next is fine
+                    handler.on_drop("a message of " + std::to_string(batch_.size(i)) + " bytes to slot '" + slot_ +
+                                    "' was dropped: the slot accepts at most " +
+                                    std::to_string(batch_.max_size()) + " bytes");
                     continue;
                 }
-                // a failed read loses nothing queued; pause so a lasting error cannot spin
-                handler.on_problem(level::error, e.what());
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-                return;
-            } catch (...) {
-                return;
+                handler.on_message(batch_.data(i), from);
             }
-            from.received = clock::now();
-            handler.on_message(message, from);
+            total += n;
         }
+        return total;
     }
 
     mailslot_reader reader_;
     std::string slot_;
+    datagram_batch batch_;
     wake_pipe wake_;
 };
 

@@ -8,31 +8,31 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "inputs.h"
+#include "posix/datagram_batch.h"
 #include "posix/wake_pipe.h"
 
 namespace slotlog {
 
 namespace {
 
-constexpr unsigned batch_size = 64;
 constexpr std::size_t max_udp_payload = 65535;
 
 class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
         : threaded_input(cfg.key()), slot_("udp:" + cfg.bind),
-          buffer_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
-                           ? max_udp_payload
-                           : static_cast<std::size_t>(cfg.max_message_size)) {
+          batch_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
+                     ? max_udp_payload
+                     : static_cast<std::size_t>(cfg.max_message_size)) {
         const auto [host, port] = split_host_port(cfg.bind);
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
@@ -55,8 +55,6 @@ public:
             ::close(fd_);
             throw e;
         }
-        // one buffer per datagram of a batch, left untouched until the kernel fills it
-        buffers_.reset(new char[buffer_size_ * batch_size]);
     }
 
     ~udp_input() override {
@@ -76,43 +74,35 @@ private:
         for (;;) {
             if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
             const bool stopping = fds[1].revents != 0;
-            drain_(handler, stopping ? max_drain_after_stop : -1);
+            const int read = drain_(handler, stopping ? max_drain_after_stop : -1);
             if (stopping) break;
+            if (read < static_cast<int>(batch_.count())) std::this_thread::sleep_for(reader_pause);
         }
     }
 
-    void drain_(message_handler& handler, int limit) noexcept {
-        std::array<mmsghdr, batch_size> msgs{};
-        std::array<iovec, batch_size> iovs{};
-        std::array<sockaddr_storage, batch_size> peers{};
+    // every datagram queued, in batches; how many were read
+    int drain_(message_handler& handler, int limit) noexcept {
         char peer_text[INET6_ADDRSTRLEN];
-        for (int total = 0; limit < 0 || total < limit;) {
-            for (unsigned i = 0; i < batch_size; ++i) {
-                iovs[i] = {buffers_.get() + i * buffer_size_, buffer_size_};
-                msgs[i].msg_hdr = {};
-                msgs[i].msg_hdr.msg_iov = &iovs[i];
-                msgs[i].msg_hdr.msg_iovlen = 1;
-                msgs[i].msg_hdr.msg_name = &peers[i];
-                msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-            }
-            // MSG_TRUNC: msg_len is the datagram's real size, so one that did not fit is seen
-            const int n = ::recvmmsg(fd_, msgs.data(), batch_size, MSG_DONTWAIT | MSG_TRUNC, nullptr);
-            if (n <= 0) return;
+        int total = 0;
+        while (limit < 0 || total < limit) {
+            const int n = batch_.receive(fd_);
+            if (n <= 0) break;
             const auto now = clock::now();
             for (int i = 0; i < n; ++i) {
-                origin from{slot_, peer_name_(peers[i], peer_text), now};
-                if (msgs[i].msg_len > buffer_size_ || (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+                origin from{slot_, peer_name_(batch_.peer(i), peer_text), now};
+                if (batch_.too_large(i)) {
                     // dropped whole and counted, as the mailslot does: a cut message would pass for complete
                     handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
                                                 "at most {} bytes (max_message_size)",
-                                                msgs[i].msg_len, from.peer_host.empty() ? "?" : from.peer_host,
-                                                slot_, buffer_size_));
+                                                batch_.size(i), from.peer_host.empty() ? "?" : from.peer_host,
+                                                slot_, batch_.max_size()));
                     continue;
                 }
-                handler.on_message(std::string_view(buffers_.get() + i * buffer_size_, msgs[i].msg_len), from);
+                handler.on_message(batch_.data(i), from);
             }
             total += n;
         }
+        return total;
     }
 
     static std::string_view peer_name_(const sockaddr_storage& peer, char (&text)[INET6_ADDRSTRLEN]) noexcept {
@@ -124,9 +114,8 @@ private:
     }
 
     std::string slot_;
-    std::size_t buffer_size_;
+    datagram_batch batch_;
     int fd_ = -1;
-    std::unique_ptr<char[]> buffers_;
     wake_pipe wake_;
 };
 
