@@ -26,6 +26,8 @@ namespace {
 // buffer. so the buffer is larger than any message the slot accepts, and a
 // read that fills it is reported as possibly cut
 constexpr std::size_t min_buffer = 64 * 1024;
+// after a wake-up, messages read before the reader checks for a stop again
+constexpr int max_drain_per_wake = 1024;
 
 std::size_t buffer_size_for(std::uint64_t max_message_size) {
     return static_cast<std::size_t>(std::max<std::uint64_t>(max_message_size, min_buffer)) + 1;
@@ -87,6 +89,8 @@ private:
             }
             if (ok) {
                 deliver_(handler, from, got);
+                // then whatever else is queued, without waiting: one wake-up, many messages
+                drain_(handler, from, max_drain_per_wake);
             } else if (err == ERROR_INSUFFICIENT_BUFFER) {
                 grow_();  // the message waits whole for a buffer that fits it
             } else if (::WaitForSingleObject(stop_event_.get(), 10) == WAIT_OBJECT_0) {
@@ -129,9 +133,9 @@ private:
         }
     }
 
-    // what the mailslot still holds after a stop
-    void drain_(message_handler& handler, origin& from) noexcept {
-        for (int n = 0; n < max_drain_after_stop; ++n) {
+    // what the mailslot holds now, up to `limit` messages (after a stop: all of it)
+    void drain_(message_handler& handler, origin& from, int limit = max_drain_after_stop) noexcept {
+        for (int n = 0; n < limit; ++n) {
             DWORD next = MAILSLOT_NO_MESSAGE, count = 0;
             if (!::GetMailslotInfo(mailslot_.get(), nullptr, &next, &count, nullptr) || next == MAILSLOT_NO_MESSAGE)
                 return;
