@@ -15,8 +15,8 @@ bool has_magic(std::string_view text) { return text.substr(0, control_magic.size
 
 } // namespace
 
-control_plane::control_plane(const control_config& cfg) {
-    if (cfg.key_file.empty()) {
+control_plane::control_plane(const control_config& cfg) : configured_(!cfg.key_file.empty()) {
+    if (!configured_) {
         status_ = "off: no control.key_file configured";
         return;
     }

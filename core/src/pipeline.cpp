@@ -69,8 +69,7 @@ void pipeline::start() {
 
 void pipeline::report_control_status_(const control_plane& plane) noexcept {
     // a key that was meant to be there but cannot be used is worth a warning
-    const bool wanted = plane.status().find("no control.key_file") == std::string::npos;
-    report(plane.enabled() || !wanted ? level::notice : level::warning, "control plane " + plane.status());
+    report(plane.configured() && !plane.enabled() ? level::warning : level::notice, "control plane " + plane.status());
 }
 
 void pipeline::reload(config cfg) {

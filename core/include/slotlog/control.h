@@ -29,6 +29,8 @@ public:
     explicit control_plane(const control_config& cfg);
 
     bool enabled() const noexcept { return !key_.empty(); }
+    // a key file is named: if the plane is off nonetheless, something is wrong with it
+    bool configured() const noexcept { return configured_; }
     // "on (key file X)" or "off: no control.key_file configured" / "off: key file X: missing"
     const std::string& status() const noexcept { return status_; }
 
@@ -46,6 +48,7 @@ public:
 private:
     std::string key_;
     std::string status_;
+    bool configured_;
     std::mutex mutex_;
     std::map<std::string, std::int64_t, std::less<>> nonces_;  // nonce -> when it may be forgotten
 };
