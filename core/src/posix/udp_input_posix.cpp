@@ -82,14 +82,13 @@ private:
 
     // every datagram queued, in batches; how many were read
     int drain_(message_handler& handler, int limit) noexcept {
-        char peer_text[INET6_ADDRSTRLEN];
         int total = 0;
         while (limit < 0 || total < limit) {
             const int n = batch_.receive(fd_);
             if (n <= 0) break;
             const auto now = clock::now();
             for (int i = 0; i < n; ++i) {
-                origin from{slot_, peer_name_(batch_.peer(i), peer_text), now};
+                origin from{slot_, peer_name_(batch_.peer(i)), now};
                 if (batch_.too_large(i)) {
                     // dropped whole and counted, as the mailslot does: a cut message would pass for complete
                     handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
@@ -105,16 +104,34 @@ private:
         return total;
     }
 
-    static std::string_view peer_name_(const sockaddr_storage& peer, char (&text)[INET6_ADDRSTRLEN]) noexcept {
+    // the sender's address as text. senders come in runs, so the last one is
+    // kept: inet_ntop (a printf underneath) costs more than the rest of a read
+    std::string_view peer_name_(const sockaddr_storage& peer) noexcept {
         const void* addr = nullptr;
-        if (peer.ss_family == AF_INET) addr = &reinterpret_cast<const sockaddr_in&>(peer).sin_addr;
-        else if (peer.ss_family == AF_INET6) addr = &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr;
-        if (!addr || !::inet_ntop(peer.ss_family, addr, text, sizeof text)) return {};
-        return text;
+        std::size_t size = 0;
+        if (peer.ss_family == AF_INET) {
+            addr = &reinterpret_cast<const sockaddr_in&>(peer).sin_addr;
+            size = sizeof(in_addr);
+        } else if (peer.ss_family == AF_INET6) {
+            addr = &reinterpret_cast<const sockaddr_in6&>(peer).sin6_addr;
+            size = sizeof(in6_addr);
+        }
+        if (!addr) return {};
+        if (peer.ss_family == last_family_ && std::memcmp(addr, last_addr_, size) == 0) return last_text_;
+        if (!::inet_ntop(peer.ss_family, addr, last_text_, sizeof last_text_)) {
+            last_family_ = AF_UNSPEC;
+            return {};
+        }
+        last_family_ = peer.ss_family;
+        std::memcpy(last_addr_, addr, size);
+        return last_text_;
     }
 
     std::string slot_;
     datagram_batch batch_;
+    sa_family_t last_family_ = AF_UNSPEC;
+    unsigned char last_addr_[sizeof(in6_addr)] = {};
+    char last_text_[INET6_ADDRSTRLEN] = {};
     int fd_ = -1;
     wake_pipe wake_;
 };
