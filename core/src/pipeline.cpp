@@ -134,7 +134,14 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
             on_control_(*text, from);
             return;
         }
-        if (!queue_.try_push(decode(payload, from))) {
+        // the writer decodes: this thread goes back to the socket at once
+        entry read;
+        read.undecoded = true;
+        read.time = from.received;
+        read.slot.assign(from.slot);
+        read.host.assign(from.peer_host);
+        read.msg.assign(payload);
+        if (!queue_.try_push(std::move(read))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
     } catch (...) {
@@ -261,7 +268,13 @@ void pipeline::run_writer_() noexcept {
                 outputs_ = std::move(pending_outputs_);
             }
         }
-        for (const auto& e : batch) write_(e, *outputs_);
+        for (const auto& e : batch) {
+            if (e.undecoded) {
+                write_(decode(e.msg, origin{e.slot, e.host, e.time}), *outputs_);
+            } else {
+                write_(e, *outputs_);
+            }
+        }
         dirty = dirty || !batch.empty();
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();

@@ -46,9 +46,10 @@ struct pipeline_options {
     std::uint32_t own_problem_limit = 20;
 };
 
-// the data flow of the collector: inputs (transport) -> decode -> entry ->
-// bounded queue -> writer thread (route by min_level) -> outputs (sinks).
-// readers decode on their own threads and never block on the outputs.
+// the data flow of the collector: inputs (transport) -> bounded queue ->
+// writer thread: decode -> entry -> route by min_level -> outputs (sinks).
+// readers only read (and catch control messages), so that a socket is
+// drained as fast as it fills; they never block on the outputs.
 class pipeline final : public message_handler {
 public:
     // opens every output (throws std::runtime_error naming the one that fails)
