@@ -135,12 +135,11 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
             return;
         }
         // the writer decodes: this thread goes back to the socket at once
-        entry read;
-        read.undecoded = true;
+        queued read;
         read.time = from.received;
+        read.text.assign(payload);
+        read.peer.assign(from.peer_host);
         read.slot.assign(from.slot);
-        read.host.assign(from.peer_host);
-        read.msg.assign(payload);
         if (!queue_.try_push(std::move(read))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
@@ -203,9 +202,9 @@ std::string pipeline::summary() const {
                        counters_.written.load(), counters_.queue_drops.load() + counters_.input_drops.load());
 }
 
-entry pipeline::self_entry_(level lvl, const std::string& msg) const {
+entry pipeline::self_entry_(level lvl, const std::string& msg, clock::time_point time) const {
     entry e;
-    e.time = clock::now();
+    e.time = time;
     e.lvl = lvl;
     e.host = host_;
     e.app = "slotlogd";
@@ -214,6 +213,11 @@ entry pipeline::self_entry_(level lvl, const std::string& msg) const {
     e.msg = sanitise(msg);
     e.own = true;
     return e;
+}
+
+entry pipeline::entry_of_(const queued& q) const {
+    if (q.own) return self_entry_(q.lvl, q.text, q.time);
+    return decode(q.text, origin{q.slot, q.peer, q.time});
 }
 
 void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
@@ -247,7 +251,12 @@ void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
 void pipeline::report(level lvl, const std::string& msg) noexcept {
     own_problem_(lvl, msg);
     try {
-        if (!queue_.try_push(self_entry_(lvl, msg))) {
+        queued own;
+        own.time = clock::now();
+        own.text = msg;
+        own.lvl = lvl;
+        own.own = true;
+        if (!queue_.try_push(std::move(own))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
     } catch (...) {
@@ -256,7 +265,7 @@ void pipeline::report(level lvl, const std::string& msg) noexcept {
 }
 
 void pipeline::run_writer_() noexcept {
-    std::vector<entry> batch;
+    std::vector<queued> batch;
     auto last_flush = std::chrono::steady_clock::now();
     bool dirty = false;
     for (;;) {
@@ -268,13 +277,7 @@ void pipeline::run_writer_() noexcept {
                 outputs_ = std::move(pending_outputs_);
             }
         }
-        for (const auto& e : batch) {
-            if (e.undecoded) {
-                write_(decode(e.msg, origin{e.slot, e.host, e.time}), *outputs_);
-            } else {
-                write_(e, *outputs_);
-            }
-        }
+        for (const auto& q : batch) write_(entry_of_(q), *outputs_);
         dirty = dirty || !batch.empty();
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();

@@ -28,10 +28,6 @@ struct entry {
     // extra fields of json messages: key (sanitised) and value as serialised json
     std::vector<std::pair<std::string, std::string>> extra;
     bool own = false;                 // the collector's own event (started, drops, rotation trouble)
-    // a message as read, not decoded yet: msg holds the payload, host the
-    // sender, slot and time where it came from. the pipeline's writer
-    // decodes it, so that readers only read
-    bool undecoded = false;
 };
 
 } // namespace slotlog

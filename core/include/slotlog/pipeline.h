@@ -82,6 +82,17 @@ public:
 private:
     using output_set = std::vector<output>;
 
+    // what the queue carries, half the size of an entry: a message as read
+    // (the writer decodes it) or a message of the collector's own
+    struct queued {
+        clock::time_point time{};
+        std::string text;              // the payload, or the collector's own message
+        std::string peer;              // the sender, where the transport knows it
+        std::string slot;              // the input
+        level lvl = level::info;       // the collector's own only
+        bool own = false;
+    };
+
     void run_writer_() noexcept;
     void write_(const entry& e, output_set& outputs) noexcept;
     void flush_(output_set& outputs) noexcept;
@@ -93,13 +104,14 @@ private:
     // writes the notices of accepted rotate/flush and does them; true if a flush is due
     bool carry_out_requests_(output_set& outputs) noexcept;
     void rotate_files_(output_set& outputs) noexcept;
-    entry self_entry_(level lvl, const std::string& msg) const;
+    entry self_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
+    entry entry_of_(const queued& q) const;
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
     pipeline_options options_;
     pipeline_counters counters_;
-    bounded_queue<entry> queue_;
+    bounded_queue<queued> queue_;
     std::atomic<bool> allow_plain_stop_;
 
     std::mutex control_mutex_;                   // guards control_ (swapped by reload)
