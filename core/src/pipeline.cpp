@@ -25,7 +25,6 @@ constexpr auto writer_wait = std::chrono::milliseconds(250);
 constexpr auto writer_pause = std::chrono::milliseconds(1);
 constexpr std::size_t writer_full_batch = 1024;
 constexpr auto flush_interval = std::chrono::seconds(1);
-constexpr auto own_problem_window = std::chrono::minutes(1);
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -227,7 +226,7 @@ void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
         {
             std::lock_guard lock(own_problem_mutex_);
             const auto now = std::chrono::steady_clock::now();
-            if (now - own_problem_window_ >= own_problem_window) {
+            if (now - own_problem_window_ >= options_.own_problem_window) {
                 own_problem_window_ = now;
                 own_problems_in_window_ = 0;
             }

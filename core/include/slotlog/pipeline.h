@@ -39,11 +39,12 @@ struct pipeline_options {
     // the collector's own warnings and errors, for a host that reports them
     // itself (the windows service: to the event log, with the service's event
     // ids). eventlog outputs then carry application entries only, so nothing
-    // is there twice. at most own_problem_limit a minute (hostile senders can
-    // cause one per message); the next one says how many were left out.
-    // called from any thread
+    // is there twice. at most own_problem_limit per own_problem_window
+    // (hostile senders can cause one per message); the next one says how many
+    // were left out. called from any thread
     std::function<void(level, const std::string&)> on_own_problem;
     std::uint32_t own_problem_limit = 20;
+    std::chrono::milliseconds own_problem_window = std::chrono::minutes(1);
 };
 
 // the data flow of the collector: inputs (transport) -> bounded queue ->
