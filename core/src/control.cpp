@@ -10,8 +10,13 @@ namespace {
 
 // a marshalled control message is a little longer than the text
 constexpr std::size_t max_marshalled_control = 2 * control_max_message_size;
+// the sentinel may carry the end of line or nul a c client adds, not more
+constexpr std::size_t max_plain_stop = 64;
 
-bool has_magic(std::string_view text) { return text.substr(0, control_magic.size()) == control_magic; }
+bool is_command(std::string_view text, std::size_t payload_size) {
+    return text.substr(0, control_magic.size()) == control_magic ||
+           (text == "STOP" && payload_size <= max_plain_stop);
+}
 
 } // namespace
 
@@ -28,12 +33,12 @@ control_plane::control_plane(const control_config& cfg) : configured_(!cfg.key_f
     }
 }
 
-std::optional<std::string> control_plane::control_text(std::string_view payload) {
+std::optional<std::string> control_plane::command_text(std::string_view payload) {
     const auto text = strip_terminators(payload);
-    if (has_magic(text)) return std::string(text);
+    if (is_command(text, payload.size())) return std::string(text);
     if (payload.size() > max_marshalled_control) return std::nullopt;
-    auto inner = unmarshal_string(payload);
-    if (!inner || !has_magic(strip_terminators(*inner))) return std::nullopt;
+    const auto inner = unmarshal_string(payload);
+    if (!inner || !is_command(strip_terminators(*inner), payload.size())) return std::nullopt;
     return std::string(strip_terminators(*inner));
 }
 

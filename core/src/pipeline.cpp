@@ -117,8 +117,10 @@ void pipeline::stop() noexcept {
 void pipeline::on_message(std::string_view payload, const origin& from) noexcept {
     counters_.received.fetch_add(1, std::memory_order_relaxed);
     try {
-        if (is_plain_stop_(payload)) {
-            if (allow_plain_stop_) {
+        if (auto text = control_plane::command_text(payload)) {
+            if (*text != "STOP") {
+                on_control_(*text, from);
+            } else if (allow_plain_stop_) {
                 report(level::notice, fmt::format("stop requested by a plain STOP message on slot {}", from.slot));
                 if (options_.on_stop_request) options_.on_stop_request();
             } else {
@@ -127,10 +129,6 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
                                    "(control.allow_plain_stop is false and --allow-plain-stop was not given)",
                                    from.slot));
             }
-            return;
-        }
-        if (auto text = control_plane::control_text(payload)) {
-            on_control_(*text, from);
             return;
         }
         // the writer decodes: this thread goes back to the socket at once
@@ -186,14 +184,6 @@ void pipeline::on_control_(const std::string& text, const origin& from) noexcept
     } catch (...) {
         counters_.input_drops.fetch_add(1, std::memory_order_relaxed);
     }
-}
-
-bool pipeline::is_plain_stop_(std::string_view payload) const {
-    // the sentinel may carry the end of line or nul a c client adds
-    if (payload.size() > 64) return false;
-    if (strip_terminators(payload) == "STOP") return true;
-    const auto text = unmarshal_string(payload);
-    return text && strip_terminators(*text) == "STOP";
 }
 
 std::string pipeline::summary() const {

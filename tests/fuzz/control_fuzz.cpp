@@ -43,7 +43,7 @@ bool inside(std::string_view part, std::string_view whole) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view payload(reinterpret_cast<const char*>(data), size);
-    const auto text = slotlog::control_plane::control_text(payload);
+    const auto text = slotlog::control_plane::command_text(payload);
     if (!text) return 0;
     std::string why;
     if (const auto f = slotlog::parse_control_fields(*text, why)) {

@@ -223,15 +223,20 @@ TEST(control_plane, is_off_without_a_usable_key_and_says_why) {
     EXPECT_EQ(on.status().rfind("on (key file ", 0), 0u) << on.status();
 }
 
-TEST(control_plane, recognises_control_text_plain_marshalled_and_with_terminators) {
-    EXPECT_EQ(control_plane::control_text(std::string(doc_stop) + "\r\n"), std::string(doc_stop));
-    EXPECT_EQ(control_plane::control_text(std::string(doc_stop) + '\0'), std::string(doc_stop));
-    EXPECT_EQ(control_plane::control_text(marshalled(doc_stop)), std::string(doc_stop));
-    EXPECT_EQ(control_plane::control_text("SLOTLOG-CTL/9 anything"), "SLOTLOG-CTL/9 anything");
-    EXPECT_FALSE(control_plane::control_text("hello"));
-    EXPECT_FALSE(control_plane::control_text(" SLOTLOG-CTL/1 stop"));
-    EXPECT_FALSE(control_plane::control_text(R"({"msg":"SLOTLOG-CTL/1 stop"})"));
-    EXPECT_FALSE(control_plane::control_text(marshalled("hello")));
+TEST(control_plane, recognises_commands_plain_marshalled_and_with_terminators) {
+    EXPECT_EQ(control_plane::command_text(std::string(doc_stop) + "\r\n"), std::string(doc_stop));
+    EXPECT_EQ(control_plane::command_text(std::string(doc_stop) + '\0'), std::string(doc_stop));
+    EXPECT_EQ(control_plane::command_text(marshalled(doc_stop)), std::string(doc_stop));
+    EXPECT_EQ(control_plane::command_text("SLOTLOG-CTL/9 anything"), "SLOTLOG-CTL/9 anything");
+    EXPECT_FALSE(control_plane::command_text("hello"));
+    EXPECT_FALSE(control_plane::command_text(" SLOTLOG-CTL/1 stop"));
+    EXPECT_FALSE(control_plane::command_text(R"({"msg":"SLOTLOG-CTL/1 stop"})"));
+    EXPECT_FALSE(control_plane::command_text(marshalled("hello")));
+    // the design document's sentinel, short only
+    EXPECT_EQ(control_plane::command_text("STOP\r\n"), "STOP");
+    EXPECT_EQ(control_plane::command_text(marshalled("STOP")), "STOP");
+    EXPECT_FALSE(control_plane::command_text("STOP" + std::string(61, '\0')));
+    EXPECT_FALSE(control_plane::command_text("STOPPED"));
 }
 
 TEST(control_plane, accepts_a_valid_message_once_inside_the_window) {

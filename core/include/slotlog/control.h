@@ -34,10 +34,12 @@ public:
     // "on (key file X)" or "off: no control.key_file configured" / "off: key file X: missing"
     const std::string& status() const noexcept { return status_; }
 
-    // the control message a payload claims to be, as text: it starts with
-    // SLOTLOG-CTL/ (also inside a python marshal, as winsys clients send),
-    // end of line and nul stripped. nullopt for every other message
-    static std::optional<std::string> control_text(std::string_view payload);
+    // what a payload says when it is a command, as text: "STOP" (the design
+    // document's plain stop, a payload of at most 64 bytes) or a message that
+    // starts with SLOTLOG-CTL/; plain or inside a python marshal, as winsys
+    // clients send both; end of line and nul stripped. nullopt for every
+    // other message, which is an entry
+    static std::optional<std::string> command_text(std::string_view payload);
     // verifies a control message against the key, the clock and the nonces
     // seen; thread-safe (every input's thread calls it)
     control_decision check(std::string_view text, std::int64_t now_unix_seconds);

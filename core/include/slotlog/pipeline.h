@@ -99,7 +99,6 @@ private:
     void flush_(output_set& outputs) noexcept;
     void report_drops_(output_set& outputs, bool final) noexcept;
     std::shared_ptr<output_set> open_outputs_(const config& cfg);
-    bool is_plain_stop_(std::string_view payload) const;
     void on_control_(const std::string& text, const origin& from) noexcept;
     void report_control_status_(const control_plane& plane) noexcept;
     // writes the notices of accepted rotate/flush and does them; true if a flush is due
