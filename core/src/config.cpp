@@ -45,6 +45,7 @@ constexpr std::uint64_t min_recv_buffer = 1u << 10;
 constexpr std::uint64_t max_recv_buffer = 1u << 30;
 constexpr std::uint64_t min_queue_entries = 16;
 constexpr std::uint64_t max_queue_entries = 16u << 20;
+constexpr std::uint64_t max_dedup_window_ms = 60 * 1000;
 // duplicate keys are looked for this deep; the schema itself is 3 levels deep
 constexpr std::size_t max_tracked_depth = 32;
 
@@ -57,16 +58,21 @@ struct kind {
     bool posix_only = false;
 };
 
-constexpr std::array<std::string_view, 4> root_keys{"inputs", "outputs", "control", "queue"};
+constexpr std::array<std::string_view, 5> root_keys{"inputs", "outputs", "control", "queue", "dedup"};
 constexpr std::array<std::string_view, 2> control_keys{"key_file", "allow_plain_stop"};
 constexpr std::array<std::string_view, 1> queue_keys{"max_entries"};
+constexpr std::array<std::string_view, 1> dedup_keys{"window_ms"};
 
 constexpr std::array<std::string_view, 3> mailslot_keys{"type", "name", "max_message_size"};
-constexpr std::array<std::string_view, 4> udp_keys{"type", "bind", "recv_buffer", "max_message_size"};
-constexpr std::array<kind, 2> input_kinds{{
+constexpr std::array<std::string_view, 5> udp_keys{"type", "bind", "recv_buffer", "max_message_size", "slot"};
+constexpr std::array<std::string_view, 4> netbios_keys{"type", "bind", "slot", "recv_buffer"};
+constexpr std::array<kind, 3> input_kinds{{
     {"mailslot", mailslot_keys},
     {"udp", udp_keys},
+    {"netbios", netbios_keys},
 }};
+// where windows and samba send netbios datagrams
+constexpr std::string_view default_netbios_bind = "0.0.0.0:138";
 
 constexpr std::array<std::string_view, 6> file_keys{"type", "path", "max_size", "max_files", "format", "min_level"};
 constexpr std::array<std::string_view, 3> console_keys{"type", "format", "min_level"};
@@ -657,6 +663,7 @@ private:
                    [this](const json& v, const std::string& at) { check_output(v, at); });
         if (const auto it = doc.find("control"); it != doc.end()) check_control(*it, "control");
         if (const auto it = doc.find("queue"); it != doc.end()) check_queue(*it, "queue");
+        if (const auto it = doc.find("dedup"); it != doc.end()) check_dedup(*it, "dedup");
     }
 
     template <class Check>
@@ -711,6 +718,15 @@ private:
         } else if (k && k->type == "udp") {
             fail(member_path(at, "bind"), "missing; a udp input needs \"bind\": \"host:port\", e.g. \"127.0.0.1:5514\"");
             ok = false;
+        } else if (k && k->type == "netbios") {
+            in.bind = default_netbios_bind;
+        }
+        if (const auto* x = member(v, "slot", allowed)) {
+            ok = check_wire_slot(*x, member_path(at, "slot"), in) && ok;
+        } else if (k && k->type == "netbios") {
+            fail(member_path(at, "slot"), "missing; a netbios input needs the slot whose mailslot writes it reads, "
+                                          "e.g. \"logger\"");
+            ok = false;
         }
         if (const auto* x = member(v, "recv_buffer", allowed)) {
             const auto n = size_value(*x, member_path(at, "recv_buffer"), min_recv_buffer, max_recv_buffer);
@@ -727,7 +743,8 @@ private:
         if (!ok) return;
 
         // two readers of one endpoint would fight over it
-        const auto id = in.key();
+        const auto id = in.endpoint();
+        if (key_at.empty()) key_at = at;  // a netbios input on the default bind
         if (const auto [first, inserted] = input_keys_.emplace(id, at); !inserted) {
             fail(key_at, "reads the same endpoint (" + id + ") as " + first->second + "; each slot or address can be read once");
             return;
@@ -757,6 +774,20 @@ private:
             return false;
         }
         in.name = *s;
+        return true;
+    }
+
+    // the slot a netbios (or udp) input reads remote mailslot writes of: any
+    // form writers use ("logger", "\\\\*\\mailslot\\logger"), kept as the name
+    bool check_wire_slot(const json& v, const std::string& at, input_config& in) {
+        const auto s = non_empty_string(v, at, "a slot name such as \"logger\"");
+        if (!s) return false;
+        try {
+            in.slot = parse_slot_name(*s).name;
+        } catch (const std::exception& e) {
+            fail(at, "invalid slot name " + describe(v) + ": " + e.what());
+            return false;
+        }
         return true;
     }
 
@@ -864,6 +895,19 @@ private:
         }
     }
 
+    void check_dedup(const json& v, const std::string& at) {
+        if (!v.is_object()) {
+            expected(at, "an object such as {\"window_ms\": 2000}", v);
+            return;
+        }
+        check_keys(v, at, dedup_keys);
+        if (const auto it = v.find("window_ms"); it != v.end()) {
+            if (auto n = integer_value(*it, member_path(at, "window_ms"), 0, max_dedup_window_ms)) {
+                cfg_.dedup_window = std::chrono::milliseconds(*n);
+            }
+        }
+    }
+
     std::string origin_;
     fs::path base_;
     std::vector<config_problem> problems_;
@@ -898,6 +942,12 @@ config_error::config_error(std::vector<config_problem> problems)
     : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
 
 std::string input_config::key() const {
+    if (type == "mailslot" || slot.empty()) return endpoint();
+    // the same endpoint read another way is another input (a reload replaces it)
+    return (type == "netbios" ? "netbios:" : "udp:") + endpoint().substr(4) + "/" + slot;
+}
+
+std::string input_config::endpoint() const {
     if (type == "mailslot") {
         try {
             return "mailslot:" + parse_slot_name(name).name;
@@ -905,7 +955,7 @@ std::string input_config::key() const {
             return "mailslot:" + to_lower(name);
         }
     }
-    if (type == "udp") {
+    if (type == "udp" || type == "netbios") {
         std::string why;
         if (const auto e = parse_bind(bind, why)) return "udp:" + e->text();
         return "udp:" + to_lower(bind);

@@ -2,12 +2,53 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include <slotlog/mailslot_wire.h>
+
 namespace slotlog {
 
 std::unique_ptr<input> make_input(const input_config& cfg) {
     if (cfg.type == "mailslot") return make_mailslot_input(cfg);
-    if (cfg.type == "udp") return make_udp_input(cfg);
+    if (cfg.type == "udp" || cfg.type == "netbios") return make_udp_input(cfg);
     throw std::runtime_error("'" + cfg.type + "' inputs are not available on this system");
+}
+
+datagram_delivery::datagram_delivery(const input_config& cfg)
+    : mode_(cfg.type == "netbios" ? mode::wire : cfg.slot.empty() ? mode::plain : mode::either),
+      where_(cfg.type + ":" + cfg.bind), slot_(cfg.slot) {}
+
+void datagram_delivery::deliver(std::string_view datagram, std::string_view peer, clock::time_point received,
+                                message_handler& handler) noexcept {
+    if (mode_ == mode::plain) {
+        handler.on_message(datagram, origin{where_, peer, received, true});
+        return;
+    }
+    const auto decoded = wire::decode(datagram);
+    if (!decoded.write) {
+        if (mode_ == mode::either) {
+            handler.on_message(datagram, origin{where_, peer, received, true});
+            return;
+        }
+        try {
+            handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} is not a mailslot write: {}",
+                                        datagram.size(), peer.empty() ? "?" : peer, where_, decoded.error));
+        } catch (...) {
+        }
+        return;
+    }
+    const auto& w = *decoded.write;
+    // other mailslots' writes (\MAILSLOT\BROWSE, \MAILSLOT\NET\NETLOGON) are not ours
+    if (!wire::names_slot(w.mailslot, slot_)) return;
+    try {
+        // the sender as "NAME/address": the name it gives and where it really came from
+        peer_.assign(w.source.name);
+        if (!peer_.empty() && !peer.empty()) peer_ += '/';
+        peer_.append(peer);
+    } catch (...) {
+        peer_.clear();
+    }
+    handler.on_message(w.data, origin{slot_, peer_, received, true});
 }
 
 host_port split_host_port(const std::string& bind) {

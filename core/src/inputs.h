@@ -49,6 +49,29 @@ inline constexpr int max_drain_after_stop = 1 << 20;
 // much added latency. the endpoint's buffer holds what arrives meanwhile
 inline constexpr auto reader_pause = std::chrono::microseconds(500);
 
+// what the udp-based inputs do with each datagram read: a udp input delivers
+// it as it is; a netbios input unwraps the remote mailslot write it carries
+// when it is addressed to the input's slot, and ignores writes to other slots
+// (browser announcements and the like share port 138); a udp input with a
+// slot does either (the slotlog broadcast port)
+class datagram_delivery {
+public:
+    explicit datagram_delivery(const input_config& cfg);
+
+    // peer: the sender's address as text. never throws
+    void deliver(std::string_view datagram, std::string_view peer, clock::time_point received,
+                 message_handler& handler) noexcept;
+    // the input, for messages about it ("udp:127.0.0.1:5514")
+    const std::string& where() const noexcept { return where_; }
+
+private:
+    enum class mode { plain, wire, either };
+    mode mode_;
+    std::string where_;                 // "udp:<bind>", "netbios:<bind>"
+    std::string slot_;                  // the slot of unwrapped writes ("logger")
+    std::string peer_;                  // "NAME/address" of the last write, reused
+};
+
 // "127.0.0.1:5514", "[::1]:5514" -> host, port (validated by the configuration)
 struct host_port {
     std::string host;

@@ -14,6 +14,8 @@
 #include <slotlog/format.h>
 #include <slotlog/text.h>
 
+#include "repeat_filter.h"
+
 namespace slotlog {
 
 namespace {
@@ -37,7 +39,8 @@ pipeline::pipeline(config cfg, pipeline_options options)
     : cfg_(std::move(cfg)), options_(std::move(options)), queue_(cfg_.queue_max_entries),
       allow_plain_stop_(options_.allow_plain_stop || cfg_.control.allow_plain_stop),
       control_(std::make_shared<control_plane>(cfg_.control)),
-      host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())) {
+      host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())),
+      repeats_(std::make_unique<repeat_filter>(cfg_.dedup_window)) {
     outputs_ = open_outputs_(cfg_);
 }
 
@@ -89,6 +92,7 @@ void pipeline::reload(config cfg) {
     {
         std::lock_guard lock(outputs_mutex_);
         pending_outputs_ = std::move(outputs);
+        if (cfg.dedup_window != cfg_.dedup_window) pending_dedup_window_ = cfg.dedup_window;
     }
     for (auto& [key, in] : added) in->start(*this);
     for (auto it = inputs_.begin(); it != inputs_.end();) {
@@ -137,6 +141,7 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
         read.text.assign(payload);
         read.peer.assign(from.peer_host);
         read.slot.assign(from.slot);
+        read.may_repeat = from.may_repeat;
         if (!queue_.try_push(std::move(read))) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
@@ -187,8 +192,9 @@ void pipeline::on_control_(const std::string& text, const origin& from) noexcept
 }
 
 std::string pipeline::summary() const {
-    return fmt::format("{} messages received, {} entries written, {} dropped", counters_.received.load(),
-                       counters_.written.load(), counters_.queue_drops.load() + counters_.input_drops.load());
+    return fmt::format("{} messages received, {} entries written, {} dropped, {} repeats dropped",
+                       counters_.received.load(), counters_.written.load(),
+                       counters_.queue_drops.load() + counters_.input_drops.load(), counters_.repeats.load());
 }
 
 entry pipeline::self_entry_(level lvl, const std::string& msg, clock::time_point time) const {
@@ -206,7 +212,24 @@ entry pipeline::self_entry_(level lvl, const std::string& msg, clock::time_point
 
 entry pipeline::entry_of_(const queued& q) const {
     if (q.own) return self_entry_(q.lvl, q.text, q.time);
-    return decode(q.text, origin{q.slot, q.peer, q.time});
+    return decode(q.text, origin{q.slot, q.peer, q.time, q.may_repeat});
+}
+
+bool pipeline::is_repeat_(const entry& e, const queued& q) {
+    if (q.own) return false;
+    // a stamped message is the same message whichever way it came; the text
+    // is part of the key, so a sender that reuses its seq loses nothing
+    std::uint64_t key = 0;
+    if (e.pid && e.seq && !e.host.empty()) {
+        key = stamp_key(e.host, *e.pid, *e.seq, q.text);
+    } else if (q.may_repeat) {
+        key = payload_key(q.peer, q.text);
+    } else {
+        return false;
+    }
+    if (!repeats_->repeated(key, std::chrono::steady_clock::now())) return false;
+    counters_.repeats.fetch_add(1, std::memory_order_relaxed);
+    return true;
 }
 
 void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
@@ -265,8 +288,15 @@ void pipeline::run_writer_() noexcept {
                 flush_(*outputs_);
                 outputs_ = std::move(pending_outputs_);
             }
+            if (pending_dedup_window_) {
+                repeats_ = std::make_unique<repeat_filter>(*pending_dedup_window_);
+                pending_dedup_window_.reset();
+            }
         }
-        for (const auto& q : batch) write_(entry_of_(q), *outputs_);
+        for (const auto& q : batch) {
+            const entry e = entry_of_(q);
+            if (!is_repeat_(e, q)) write_(e, *outputs_);
+        }
         dirty = dirty || !batch.empty();
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();

@@ -449,8 +449,8 @@ TEST(config, elements_must_be_objects_with_a_type) {
                                           "outputs": [{"type": "fiel", "path": "a.log"}, {"type": "Console"}]})");
     EXPECT_TRUE(has_problem(problems, "inputs[0]", "expected an input object such as"));
     EXPECT_TRUE(has_problem(problems, "inputs[0]", "got \"logger\""));
-    EXPECT_TRUE(has_problem(problems, "inputs[1].type", "missing; every input needs a \"type\": mailslot or udp"));
-    EXPECT_TRUE(has_problem(problems, "inputs[2].type", "expected a string: mailslot or udp, got 7"));
+    EXPECT_TRUE(has_problem(problems, "inputs[1].type", "missing; every input needs a \"type\": mailslot, udp or netbios"));
+    EXPECT_TRUE(has_problem(problems, "inputs[2].type", "expected a string: mailslot, udp or netbios, got 7"));
     EXPECT_TRUE(has_problem(problems, "outputs[0].type",
                             "unknown output type \"fiel\" (did you mean \"file\"?); expected file, console, syslog or eventlog"));
     EXPECT_TRUE(has_problem(problems, "outputs[1].type", "(did you mean \"console\"?)"));
@@ -481,7 +481,7 @@ TEST(config, unknown_keys_without_a_close_match_list_the_valid_ones) {
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "colour": true})"), "outputs[0].colour",
                              "unknown key; expected type, format or min_level"));
     EXPECT_TRUE(only_problem(with_member(R"("logging": 1)"), "logging",
-                             "unknown key; expected inputs, outputs, control or queue"));
+                             "unknown key; expected inputs, outputs, control, queue or dedup"));
     // keys that json allows but a path cannot show plainly
     EXPECT_TRUE(only_problem(with_member(R"("a b": 1)"), R"(["a b"])", "unknown key"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "": 1})"), R"(outputs[0][""])", "unknown key"));
@@ -492,7 +492,7 @@ TEST(config, keys_of_another_type) {
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "max_size": "1MiB"})"), "outputs[0].max_size",
                              "unknown key: console outputs have no \"max_size\" (only file outputs do)"));
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "mailslot", "name": "x", "bind": "0.0.0.0:1"})"),
-                             "inputs[0].bind", "mailslot inputs have no \"bind\" (only udp inputs do)"));
+                             "inputs[0].bind", "mailslot inputs have no \"bind\" (only udp inputs and netbios inputs do)"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "file", "path": "a", "min_level": "info", "source": "x"})"),
                              "outputs[0].source", "file outputs have no \"source\" (only eventlog outputs do)"));
 }
@@ -911,4 +911,60 @@ TEST(config, unreadable_files) {
         ASSERT_EQ(e.problems().size(), 1u);
         EXPECT_NE(e.problems()[0].message.find("the document is empty"), std::string::npos) << e.what();
     }
+}
+
+TEST(config, netbios_input) {
+    auto c = parse(with_inputs(R"({"type": "netbios", "bind": "0.0.0.0:1138", "slot": "Logger"})"));
+    ASSERT_EQ(c.inputs.size(), 1u);
+    EXPECT_EQ(c.inputs[0].type, "netbios");
+    EXPECT_EQ(c.inputs[0].bind, "0.0.0.0:1138");
+    EXPECT_EQ(c.inputs[0].slot, "logger");
+    EXPECT_EQ(c.inputs[0].key(), "netbios:0.0.0.0:1138/logger");
+    EXPECT_EQ(c.inputs[0].endpoint(), "udp:0.0.0.0:1138");
+
+    // the bind defaults to netbios' own port; the slot may be named as writers do
+    c = parse(with_inputs(R"({"type": "netbios", "slot": "\\\\*\\mailslot\\logger"})"));
+    EXPECT_EQ(c.inputs[0].bind, "0.0.0.0:138");
+    EXPECT_EQ(c.inputs[0].slot, "logger");
+
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "bind": "0.0.0.0:138"})"), "inputs[0].slot",
+                             "missing; a netbios input needs the slot whose mailslot writes it reads"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": 7})"), "inputs[0].slot",
+                             "expected a slot name"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": "a/b"})"), "inputs[0].slot",
+                             "invalid slot name"));
+    // a mailslot input's key is not a netbios input's
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": "logger", "name": "logger"})"),
+                             "inputs[0].name", "unknown key"));
+}
+
+TEST(config, a_udp_input_may_unwrap_mailslot_writes_for_a_slot) {
+    auto c = parse(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:5138", "slot": "logger"},
+                                  {"type": "udp", "bind": "127.0.0.1:5514"})"));
+    EXPECT_EQ(c.inputs[0].slot, "logger");
+    EXPECT_EQ(c.inputs[0].key(), "udp:0.0.0.0:5138/logger");
+    EXPECT_EQ(c.inputs[1].slot, "");
+    EXPECT_EQ(c.inputs[1].key(), "udp:127.0.0.1:5514");
+}
+
+TEST(config, a_netbios_and_a_udp_input_cannot_share_a_port) {
+    auto problems = problems_of(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:138"},
+                                              {"type": "netbios", "slot": "logger"})"));
+    EXPECT_TRUE(has_problem(problems, "inputs[1]", "reads the same endpoint (udp:0.0.0.0:138) as inputs[0]"))
+        << dump(problems);
+    EXPECT_EQ(problems.size(), 1u);
+    // two slots on one port would need one reader
+    problems = problems_of(with_inputs(R"({"type": "netbios", "slot": "a"}, {"type": "netbios", "slot": "b"})"));
+    EXPECT_TRUE(has_problem(problems, "inputs[1]", "reads the same endpoint")) << dump(problems);
+}
+
+TEST(config, dedup_window) {
+    EXPECT_EQ(parse(with_inputs(R"({"type": "mailslot", "name": "logger"})")).dedup_window,
+              std::chrono::milliseconds(2000));
+    EXPECT_EQ(parse(with_member(R"("dedup": {"window_ms": 500})")).dedup_window, std::chrono::milliseconds(500));
+    EXPECT_EQ(parse(with_member(R"("dedup": {"window_ms": 0})")).dedup_window, std::chrono::milliseconds(0));
+    EXPECT_TRUE(only_problem(with_member(R"("dedup": {"window_ms": -1})"), "dedup.window_ms", ""));
+    EXPECT_TRUE(only_problem(with_member(R"("dedup": {"window_ms": 3600000})"), "dedup.window_ms", ""));
+    EXPECT_TRUE(only_problem(with_member(R"("dedup": {"window": 5})"), "dedup.window", "unknown key"));
+    EXPECT_TRUE(only_problem(with_member(R"("dedup": 5)"), "dedup", "expected an object"));
 }

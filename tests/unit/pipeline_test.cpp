@@ -377,3 +377,85 @@ TEST(pipeline, a_flood_of_own_warnings_reaches_the_host_a_few_a_minute_and_the_f
         << got[5];
     EXPECT_EQ(count_from(read_lines(dir / "f.log"), "plain STOP message on slot logger ignored"), 101u);
 }
+
+namespace {
+
+void send_from(pipeline& p, std::string_view payload, std::string_view peer, bool may_repeat) {
+    p.on_message(payload, origin{"logger", peer, clock::now(), may_repeat});
+}
+
+} // namespace
+
+TEST(pipeline, a_stamped_message_that_arrives_again_is_dropped_and_counted) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "all.log")}), {});
+    p.start();
+    const std::string stamped = R"({"msg":"once","host":"WEB01","pid":42,"seq":7})";
+    // one copy per transport: the mailslot and a broadcast, from different peers
+    send_from(p, stamped, "", false);
+    send_from(p, stamped, "WEB01/10.0.0.5", true);
+    send_from(p, stamped, "10.0.0.5", true);
+    // the next message of the same process, and a reused seq with other text
+    send_from(p, R"({"msg":"twice","host":"WEB01","pid":42,"seq":8})", "", false);
+    send_from(p, R"({"msg":"other text","host":"WEB01","pid":42,"seq":7})", "", false);
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(count_from(lines, ": once"), 1u);
+    EXPECT_EQ(count_from(lines, ": twice"), 1u);
+    EXPECT_EQ(count_from(lines, ": other text"), 1u);
+    EXPECT_EQ(p.counters().repeats.load(), 2u);
+    EXPECT_TRUE(contains(lines, "5 messages received, ")) << lines.back();
+    EXPECT_TRUE(contains(lines, ", 0 dropped, 2 repeats dropped")) << lines.back();
+}
+
+TEST(pipeline, unstamped_repeats_are_dropped_only_where_the_transport_can_repeat) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "all.log")}), {});
+    p.start();
+    send_from(p, "disk full", "10.0.0.5", true);
+    send_from(p, "disk full", "10.0.0.5", true);    // a copy: dropped
+    send_from(p, "disk full", "10.0.0.6", true);    // another sender: kept
+    send_from(p, "local line", "", false);          // a unix socket never repeats: both kept
+    send_from(p, "local line", "", false);
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(count_from(lines, " 10.0.0.5 -[-]: disk full"), 1u);
+    EXPECT_EQ(count_from(lines, " 10.0.0.6 -[-]: disk full"), 1u);
+    EXPECT_EQ(count_from(lines, ": local line"), 2u);
+    EXPECT_EQ(p.counters().repeats.load(), 1u);
+}
+
+TEST(pipeline, dedup_window_zero_keeps_every_copy) {
+    temp_dir dir;
+    auto cfg = config_with({file_output(dir / "all.log")});
+    cfg.dedup_window = std::chrono::milliseconds(0);
+    pipeline p(std::move(cfg), {});
+    p.start();
+    const std::string stamped = R"({"msg":"copy","host":"WEB01","pid":42,"seq":7})";
+    for (int i = 0; i < 3; ++i) send_from(p, stamped, "10.0.0.5", true);
+    p.stop();
+    EXPECT_EQ(count_from(read_lines(dir / "all.log"), ": copy"), 3u);
+    EXPECT_EQ(p.counters().repeats.load(), 0u);
+}
+
+TEST(pipeline, a_reload_applies_a_new_dedup_window) {
+    temp_dir dir;
+    auto cfg = config_with({file_output(dir / "all.log")});
+    cfg.dedup_window = std::chrono::milliseconds(0);
+    pipeline p(cfg, {});
+    p.start();
+    send_from(p, "copy", "10.0.0.5", true);
+    send_from(p, "copy", "10.0.0.5", true);
+    for (int i = 0; i < 500 && count_from(read_lines(dir / "all.log"), ": copy") < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    cfg.dedup_window = std::chrono::milliseconds(2000);
+    // the writer takes the new window before its next batch
+    p.reload(cfg);
+    send_from(p, "after", "10.0.0.5", true);
+    send_from(p, "after", "10.0.0.5", true);
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(count_from(lines, ": copy"), 2u);
+    EXPECT_EQ(count_from(lines, ": after"), 1u);
+}

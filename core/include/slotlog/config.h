@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -14,15 +15,21 @@
 namespace slotlog {
 
 struct input_config {
-    std::string type;                    // "mailslot" | "udp"
+    std::string type;                    // "mailslot" | "udp" | "netbios"
     std::string name;                    // mailslot: slot name as written ("logger")
-    std::string bind;                    // udp: "host:port"
+    std::string bind;                    // udp, netbios: "host:port"
+    // netbios: the slot whose remote mailslot writes are read ("logger");
+    // udp: if set, mailslot write datagrams for this slot are unwrapped too
+    // (the broadcast port), other datagrams are messages as before
+    std::string slot;
     std::uint64_t recv_buffer = 8u << 20;        // udp: socket receive buffer, bytes
     std::uint64_t max_message_size = 64u << 10;  // largest message read whole, bytes
 
-    // what identifies the input's endpoint: two inputs with the same key clash,
-    // and a reload keeps an input whose key is unchanged
+    // what identifies the input: a reload keeps an input whose key is
+    // unchanged ("mailslot:logger", "udp:127.0.0.1:5514", "netbios:0.0.0.0:138/logger")
     std::string key() const;
+    // what it reads from: two inputs with the same endpoint clash ("udp:0.0.0.0:138")
+    std::string endpoint() const;
 };
 
 struct output_config {
@@ -47,6 +54,9 @@ struct config {
     std::vector<output_config> outputs;
     control_config control;
     std::uint64_t queue_max_entries = 65536;  // bound of the queue between readers and outputs
+    // a message seen again within this window is dropped as a repeat (0: off):
+    // broadcasts arrive once per transport and interface
+    std::chrono::milliseconds dedup_window{2000};
     std::string origin;                       // file path, or "<embedded default>"
 };
 

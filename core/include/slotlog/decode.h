@@ -15,6 +15,9 @@ struct origin {
     std::string_view slot;            // input name, copied into entry::slot
     std::string_view peer_host;       // sender's host where the transport knows it, else empty
     clock::time_point received{};     // the entry's time unless the message has its own
+    // the transport can deliver a message more than once (broadcasts arrive once
+    // per transport and interface): identical payloads are de-duplicated
+    bool may_repeat = false;
 };
 
 // decodes one message into one entry, detecting the format per message in

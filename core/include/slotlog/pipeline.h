@@ -21,11 +21,14 @@
 
 namespace slotlog {
 
+class repeat_filter;
+
 struct pipeline_counters {
     std::atomic<std::uint64_t> received{0};      // messages read from every input
     std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
     std::atomic<std::uint64_t> input_drops{0};   // messages an input could not deliver
     std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
+    std::atomic<std::uint64_t> repeats{0};       // messages dropped as repeats (dedup_window)
     std::atomic<std::uint64_t> output_errors{0}; // writes an output failed
 };
 
@@ -48,7 +51,7 @@ struct pipeline_options {
 };
 
 // the data flow of the collector: inputs (transport) -> bounded queue ->
-// writer thread: decode -> entry -> route by min_level -> outputs (sinks).
+// writer thread: decode -> entry -> drop repeats -> route by min_level -> outputs (sinks).
 // readers only read (and catch control messages), so that a socket is
 // drained as fast as it fills; they never block on the outputs.
 class pipeline final : public message_handler {
@@ -92,6 +95,7 @@ private:
         std::string slot;              // the input
         level lvl = level::info;       // the collector's own only
         bool own = false;
+        bool may_repeat = false;       // origin::may_repeat
     };
 
     void run_writer_() noexcept;
@@ -106,6 +110,7 @@ private:
     void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
     entry entry_of_(const queued& q) const;
+    bool is_repeat_(const entry& e, const queued& q);
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
@@ -126,6 +131,7 @@ private:
     std::mutex outputs_mutex_;                   // guards pending_outputs_
     std::shared_ptr<output_set> outputs_;        // the writer thread's
     std::shared_ptr<output_set> pending_outputs_;
+    std::optional<std::chrono::milliseconds> pending_dedup_window_;
 
     std::map<std::string, std::unique_ptr<input>> inputs_;  // by input_config::key()
     std::thread writer_;
@@ -140,6 +146,7 @@ private:
     std::uint64_t own_problems_left_out_ = 0;
 
     // writer thread only
+    std::unique_ptr<repeat_filter> repeats_;
     std::string text_line_, json_line_;
     std::uint64_t reported_drops_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_drop_report_;

@@ -29,7 +29,7 @@ constexpr std::size_t max_udp_payload = 65535;
 class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind),
+        : threaded_input(cfg.key()), delivery_(cfg),
           batch_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
                      ? max_udp_payload
                      : static_cast<std::size_t>(cfg.max_message_size)) {
@@ -88,16 +88,16 @@ private:
             if (n <= 0) break;
             const auto now = clock::now();
             for (int i = 0; i < n; ++i) {
-                origin from{slot_, peer_name_(batch_.peer(i)), now};
+                const auto peer = peer_name_(batch_.peer(i));
                 if (batch_.too_large(i)) {
                     // dropped whole and counted, as the mailslot does: a cut message would pass for complete
                     handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
                                                 "at most {} bytes (max_message_size)",
-                                                batch_.size(i), from.peer_host.empty() ? "?" : from.peer_host,
-                                                slot_, batch_.max_size()));
+                                                batch_.size(i), peer.empty() ? "?" : peer, delivery_.where(),
+                                                batch_.max_size()));
                     continue;
                 }
-                handler.on_message(batch_.data(i), from);
+                delivery_.deliver(batch_.data(i), peer, now, handler);
             }
             total += n;
         }
@@ -127,7 +127,7 @@ private:
         return last_text_;
     }
 
-    std::string slot_;
+    datagram_delivery delivery_;
     datagram_batch batch_;
     sa_family_t last_family_ = AF_UNSPEC;
     unsigned char last_addr_[sizeof(in6_addr)] = {};

@@ -62,7 +62,8 @@ public:
 
 private:
     void run(message_handler& handler) noexcept override {
-        origin from{slot_.name, {}, {}};
+        // remote writes arrive here too, once per transport: repeats are possible
+        origin from{slot_.name, {}, {}, true};
         for (;;) {
             if (::WaitForSingleObject(stop_event_.get(), 0) == WAIT_OBJECT_0) {
                 drain_(handler, from);

@@ -31,7 +31,7 @@ void start_winsock() {
 class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : threaded_input(cfg.key()), slot_("udp:" + cfg.bind), buffer_(new char[max_udp_payload]),
+        : threaded_input(cfg.key()), delivery_(cfg), buffer_(new char[max_udp_payload]),
           max_message_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
                                 ? max_udp_payload
                                 : static_cast<std::size_t>(cfg.max_message_size)) {
@@ -100,19 +100,20 @@ private:
                               NI_NUMERICHOST) == 0) {
                 peer_name = peer_text;
             }
-            origin from{slot_, peer_name, clock::now()};
             if (static_cast<std::size_t>(got) > max_message_size_) {
                 // as on posix: dropped whole and counted
                 handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
                                             "at most {} bytes (max_message_size)",
-                                            got, peer_name.empty() ? "?" : peer_name, slot_, max_message_size_));
+                                            got, peer_name.empty() ? "?" : peer_name, delivery_.where(),
+                                            max_message_size_));
                 continue;
             }
-            handler.on_message(std::string_view(buffer_.get(), static_cast<std::size_t>(got)), from);
+            delivery_.deliver(std::string_view(buffer_.get(), static_cast<std::size_t>(got)), peer_name, clock::now(),
+                              handler);
         }
     }
 
-    std::string slot_;
+    datagram_delivery delivery_;
     std::unique_ptr<char[]> buffer_;
     std::size_t max_message_size_;
     SOCKET socket_ = INVALID_SOCKET;
