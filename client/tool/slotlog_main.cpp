@@ -26,7 +26,7 @@ constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
 constexpr std::string_view usage_text =
-    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [--raw] [MESSAGE...]
+    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [--raw] [NETWORK OPTIONS] [MESSAGE...]
        slotlog tail [-f] [-n N] [--level LEVEL] PATH
        slotlog ctl {stop|reload|rotate|flush} [-s SLOT] --key-file FILE
        slotlog --help | --version
@@ -41,6 +41,23 @@ send    writes each MESSAGE as one entry to a slot; with no MESSAGE, each line
   -a, --app APP       the application the entries come from
       --raw           send each message exactly as given, without the json
                       envelope (a syslog line, plain text, or STOP)
+  network options, for \\*\, \\DOMAIN\ and \\HOST\ slots (424 bytes at most
+  a message); each defaults to the SLOTLOG_* variable in brackets:
+      --transport T       auto (default): linux sends the mailslot datagram;
+                          windows opens the remote mailslot and, where it
+                          cannot (error 3025, wine), sends to the broadcast
+                          port. mailslot: only that. broadcast: the datagram
+                          to the broadcast port. both  [SLOTLOG_TRANSPORT]
+      --netbios-port N    udp port of mailslot datagrams from linux (138)
+                          [SLOTLOG_NETBIOS_PORT]
+      --broadcast-port N  the slotlog broadcast port (5138)
+                          [SLOTLOG_BROADCAST_PORT]
+      --to ADDR           send \\*\ and \\DOMAIN\ datagrams to ADDR (ipv4
+                          address or host name), not to every interface's
+                          broadcast address; repeatable
+                          [SLOTLOG_BROADCAST_TO, a comma list]
+      --workgroup NAME    the netbios group of \\*\ datagrams (WORKGROUP)
+                          [SLOTLOG_WORKGROUP]
 
 tail    prints the last entries of a log file written by slotlogd
   -n, --lines N       how many entries (default 10)
@@ -57,7 +74,8 @@ ctl     sends a SLOTLOG-CTL/1 control message signed with the collector's
 exit codes:
   0  success
   1  failure: a message could not be sent, a file could not be read
-  2  usage error: unknown command or option, bad level, slot name or number
+  2  usage error: unknown command or option, bad level, slot name, number,
+     transport, port or workgroup (also in a SLOTLOG_* variable)
 )";
 
 struct usage_error : std::runtime_error {
@@ -127,14 +145,63 @@ slotlog::level level_argument(const std::string& text) {
     return *l;
 }
 
+// a network option's value, checked on its own so the error names the option
+void check_option(const slotlog::writer_options& options, const std::string& option) {
+    try {
+        slotlog::check_writer_options(options);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error("option " + option + ": " + e.what());
+    }
+}
+
+std::uint16_t port_argument(const std::string& option, const std::string& text) {
+    unsigned port = 0;
+    const auto end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, port);
+    if (text.empty() || ec != std::errc() || ptr != end || port == 0 || port > 65535) {
+        throw usage_error("option " + option + ": '" + text + "' is not a port number (1 to 65535)");
+    }
+    return static_cast<std::uint16_t>(port);
+}
+
+// the environment's writer options; a bad SLOTLOG_* value is a usage error naming the variable
+slotlog::writer_options environment_options() {
+    try {
+        return slotlog::writer_options::from_environment();
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+    }
+}
+
 int send_command(const std::vector<std::string>& args) {
     std::string slot = "logger";
     std::string level;
     std::string app;
     bool raw = false;
+    slotlog::writer_options options = environment_options();
+    bool to_given = false;  // --to replaces SLOTLOG_BROADCAST_TO, several --to add up
     arguments a(args, 2);
     while (auto opt = a.option()) {
-        if (*opt == "-s" || *opt == "--slot") {
+        if (*opt == "--transport") {
+            const std::string value = a.value(*opt);
+            const auto t = slotlog::parse_network_transport(value);
+            if (!t) {
+                throw usage_error("option --transport: unknown transport '" + value +
+                                  "' (use auto, mailslot, broadcast or both)");
+            }
+            options.transport = *t;
+        } else if (*opt == "--netbios-port") {
+            options.netbios_port = port_argument(*opt, a.value(*opt));
+        } else if (*opt == "--broadcast-port") {
+            options.broadcast_port = port_argument(*opt, a.value(*opt));
+        } else if (*opt == "--to") {
+            if (!std::exchange(to_given, true)) options.broadcast_to.clear();
+            options.broadcast_to.push_back(a.value(*opt));
+            check_option(options, *opt);
+        } else if (*opt == "--workgroup") {
+            options.workgroup = a.value(*opt);
+            check_option(options, *opt);
+        } else if (*opt == "-s" || *opt == "--slot") {
             slot = a.value(*opt);
         } else if (*opt == "-l" || *opt == "--level") {
             level = std::string(slotlog::level_name(level_argument(a.value(*opt))));
@@ -154,7 +221,7 @@ int send_command(const std::vector<std::string>& args) {
 
     std::optional<slotlog::mailslot_writer> writer;
     try {
-        writer.emplace(slot);
+        writer.emplace(slot, options);
     } catch (const std::invalid_argument& e) {
         throw usage_error(e.what());
     }
@@ -210,7 +277,7 @@ int ctl_command(const std::vector<std::string>& args) {
 
     std::optional<slotlog::mailslot_writer> writer;
     try {
-        writer.emplace(slot);
+        writer.emplace(slot, environment_options());
     } catch (const std::invalid_argument& e) {
         throw usage_error(e.what());
     }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <slotlog/client.h>
+#include <slotlog/mailslot_wire.h>
 #include <slotlog/platform.h>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,12 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "udp_receiver.h"
+
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 // the same round trips run on posix (unix datagram sockets) and under wine /
 // windows (real mailslots); what only one of them has is skipped elsewhere
@@ -76,6 +83,15 @@ std::string error_of(F f) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool under_wine() {
+#ifdef _WIN32
+    const HMODULE ntdll = ::GetModuleHandleW(L"ntdll.dll");
+    return ntdll && ::GetProcAddress(ntdll, "wine_get_version") != nullptr;
+#else
+    return false;
+#endif
+}
 
 } // namespace
 
@@ -388,6 +404,321 @@ TEST_F(mailslot, subfolder_names_get_their_own_socket) {
     mailslot_writer(name_ + ".b").put("plain");
     EXPECT_EQ(sub.get(true, 5s), "sub");
     EXPECT_EQ(plain.get(true, 5s), "plain");
+}
+
+// ---- to other machines: the mailslot datagram over udp ----
+
+namespace {
+
+using slotlog::network_transport;
+using slotlog::writer_options;
+using slotlog::testing::udp_receiver;
+namespace wire = slotlog::wire;
+
+// what the writer puts in the datagram's source name
+std::string this_netbios_name() {
+    std::string name = slotlog::local_host_name();
+    name = name.substr(0, name.find('.'));
+    for (char& c : name) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return name.substr(0, 15);
+}
+
+// options that reach only this test's receivers
+writer_options to_loopback(network_transport t, std::uint16_t netbios_port, std::uint16_t broadcast_port) {
+    writer_options o;
+    o.transport = t;
+    o.netbios_port = netbios_port;
+    o.broadcast_port = broadcast_port;
+    o.broadcast_to = {"127.0.0.1"};
+    o.workgroup = "SLOTTEST";
+    return o;
+}
+
+// the datagram's mailslot write, checked the way every test wants it
+struct received {
+    wire::datagram_type type{};
+    std::string source, destination, mailslot, data;
+    std::array<std::uint8_t, 4> source_ip{};
+    std::uint16_t source_port = 0;
+};
+
+std::optional<received> receive_write(udp_receiver& r, std::chrono::milliseconds timeout = 5s) {
+    const auto packet = r.receive(timeout);
+    if (!packet) return std::nullopt;
+    const auto decoded = wire::decode(*packet);
+    if (!decoded.write) {
+        ADD_FAILURE() << "not a mailslot write: " << decoded.error;
+        return std::nullopt;
+    }
+    const auto& w = *decoded.write;
+    return received{w.type, w.source.name, w.destination.name, std::string(w.mailslot), std::string(w.data),
+                    w.source_ip, w.source_port};
+}
+
+} // namespace
+
+TEST_F(mailslot, broadcast_transport_sends_one_group_datagram_to_the_broadcast_port) {
+    udp_receiver netbios, broadcast_port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::broadcast, netbios.port(), broadcast_port.port()));
+    const std::string message = std::string("exact \0 bytes \xff", 15) + std::string(300, 'x');
+    writer.put(message);
+    const auto w = receive_write(broadcast_port);
+    ASSERT_TRUE(w) << "no datagram on the broadcast port";
+    EXPECT_EQ(w->type, wire::datagram_type::direct_group);
+    EXPECT_EQ(w->mailslot, wire::mailslot_path(name_));
+    EXPECT_EQ(w->mailslot.rfind("\\MAILSLOT\\SLOTLOG-TEST-", 0), 0u) << w->mailslot;
+    EXPECT_EQ(w->destination, "SLOTTEST");
+    EXPECT_EQ(w->source, this_netbios_name());
+    EXPECT_EQ(w->data, message);
+    EXPECT_EQ(w->source_ip, (std::array<std::uint8_t, 4>{127, 0, 0, 1}));
+    EXPECT_EQ(w->source_port, 138);
+    EXPECT_FALSE(broadcast_port.receive(300ms)) << "one datagram per message";
+    EXPECT_FALSE(netbios.receive(50ms)) << "nothing on the netbios port";
+}
+
+TEST_F(mailslot, broadcast_transport_leaves_the_local_reader_alone) {
+    mailslot_reader reader(name_);
+    udp_receiver port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::broadcast, port.port(), port.port()));
+    writer.put("over udp only");
+    ASSERT_TRUE(receive_write(port));
+    std::string m;
+    EXPECT_FALSE(reader.try_get(m)) << m;
+}
+
+TEST_F(mailslot, mailslot_transport_sends_to_the_netbios_port) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows sends mailslot writes itself (CreateFile)";
+    udp_receiver netbios, broadcast_port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::mailslot, netbios.port(), broadcast_port.port()));
+    writer.put("to 138");
+    const auto w = receive_write(netbios);
+    ASSERT_TRUE(w) << "no datagram on the netbios port";
+    EXPECT_EQ(w->type, wire::datagram_type::direct_group);
+    EXPECT_EQ(w->destination, "SLOTTEST");
+    EXPECT_EQ(w->source, this_netbios_name());
+    EXPECT_EQ(w->data, "to 138");
+    EXPECT_FALSE(broadcast_port.receive(200ms)) << "nothing on the broadcast port";
+}
+
+TEST_F(mailslot, automatic_is_the_mailslot_protocol_and_still_reaches_the_local_reader) {
+    if (slotlog::on_windows) GTEST_SKIP() << "see automatic_falls_back_to_the_broadcast_port";
+    mailslot_reader reader(name_);
+    udp_receiver netbios, broadcast_port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::automatic, netbios.port(), broadcast_port.port()));
+    writer.put("here and there");
+    EXPECT_EQ(reader.get(true, 5s), "here and there");
+    const auto w = receive_write(netbios);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->data, "here and there");
+    EXPECT_FALSE(broadcast_port.receive(200ms));
+}
+
+TEST_F(mailslot, automatic_falls_back_to_the_broadcast_port) {
+    if (!under_wine()) GTEST_SKIP() << "only under wine, where remote mailslots cannot be opened";
+    udp_receiver broadcast_port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::automatic, 9, broadcast_port.port()));
+    writer.put("fell back");
+    const auto w = receive_write(broadcast_port);
+    ASSERT_TRUE(w) << "the fallback sent nothing to the broadcast port";
+    EXPECT_EQ(w->type, wire::datagram_type::direct_group);
+    EXPECT_EQ(w->mailslot, wire::mailslot_path(name_));
+    EXPECT_EQ(w->destination, "SLOTTEST");
+    EXPECT_EQ(w->data, "fell back");
+    // and this machine's reader gets it too, as before
+    mailslot_reader reader(name_);
+    writer.put("local too");
+    EXPECT_EQ(reader.get(true, 5s), "local too");
+    ASSERT_TRUE(receive_write(broadcast_port));
+}
+
+TEST_F(mailslot, mailslot_transport_under_wine_is_a_clear_error) {
+    if (!under_wine()) GTEST_SKIP() << "only under wine, where remote mailslots cannot be opened";
+    udp_receiver port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::mailslot, port.port(), port.port()));
+    const auto what = error_of([&] { writer.put("nowhere"); });
+    EXPECT_TRUE(contains(what, "cannot open the remote mailslot")) << what;
+    EXPECT_TRUE(contains(what, "broadcast transport")) << what;
+    EXPECT_FALSE(port.receive(300ms)) << "mailslot means no udp";
+}
+
+TEST_F(mailslot, both_sends_one_datagram_per_port) {
+    udp_receiver netbios, broadcast_port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::both, netbios.port(), broadcast_port.port()));
+    writer.put("twice");
+    const auto b = receive_write(broadcast_port);
+    ASSERT_TRUE(b) << "no datagram on the broadcast port";
+    EXPECT_EQ(b->data, "twice");
+    EXPECT_FALSE(broadcast_port.receive(200ms)) << "one on each port";
+    if (slotlog::on_windows) {
+        EXPECT_FALSE(netbios.receive(50ms)) << "windows leaves 138 to itself";
+        return;
+    }
+    const auto n = receive_write(netbios);
+    ASSERT_TRUE(n) << "no datagram on the netbios port";
+    EXPECT_EQ(n->data, "twice");
+    EXPECT_FALSE(netbios.receive(50ms)) << "one on each port";
+}
+
+// a \\HOST name that resolves gets a direct unique datagram, unicast. the
+// destination name of a dotted address is the address itself (netbios over
+// tcp/ip takes such a name as the address); of a host name, its first label
+TEST_F(mailslot, a_host_gets_a_unique_datagram_at_its_address) {
+    udp_receiver port;
+    const std::string slot = R"(\\127.0.0.1\mailslot\)" + name_;
+    std::vector<network_transport> transports{network_transport::broadcast};
+    if (!slotlog::on_windows) transports.push_back(network_transport::mailslot);
+    for (const auto t : transports) {
+        auto options = to_loopback(t, port.port(), port.port());
+        options.broadcast_to = {"192.0.2.1"};  // not for a host: it would be lost there
+        mailslot_writer writer(slot, options);
+        writer.put("just you");
+        const auto w = receive_write(port);
+        ASSERT_TRUE(w) << "transport " << slotlog::network_transport_name(t);
+        EXPECT_EQ(w->type, wire::datagram_type::direct_unique);
+        EXPECT_EQ(w->destination, "127.0.0.1");
+        EXPECT_EQ(w->source, this_netbios_name());
+        EXPECT_EQ(w->mailslot, wire::mailslot_path(name_));
+        EXPECT_EQ(w->data, "just you");
+        EXPECT_EQ(w->source_ip, (std::array<std::uint8_t, 4>{127, 0, 0, 1}));
+    }
+    mailslot_writer by_name(R"(\\localhost\mailslot\)" + name_, to_loopback(network_transport::broadcast, 9, port.port()));
+    by_name.put("by name");
+    const auto w = receive_write(port);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->type, wire::datagram_type::direct_unique);
+    EXPECT_EQ(w->destination, "LOCALHOST");
+}
+
+TEST_F(mailslot, a_name_that_does_not_resolve_is_a_domain) {
+    udp_receiver port;
+    mailslot_writer writer(R"(\\slotlog-test-domain.invalid\mailslot\)" + name_,
+                           to_loopback(network_transport::broadcast, port.port(), port.port()));
+    writer.put("to the domain");
+    const auto w = receive_write(port);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->type, wire::datagram_type::direct_group);
+    EXPECT_EQ(w->destination, "SLOTLOG-TEST-DO");  // the first label, cut to 15 characters
+    EXPECT_EQ(w->data, "to the domain");
+}
+
+TEST_F(mailslot, every_destination_gets_a_copy_and_one_is_enough) {
+    udp_receiver port;
+    auto options = to_loopback(network_transport::broadcast, port.port(), port.port());
+    options.broadcast_to = {"slotlog-no-such-host.invalid", "127.0.0.1", "localhost"};
+    mailslot_writer writer(broadcast(), options);
+    writer.put("copies");
+    ASSERT_TRUE(receive_write(port));
+    ASSERT_TRUE(receive_write(port));
+    EXPECT_FALSE(port.receive(200ms));
+
+    options.broadcast_to = {"slotlog-no-such-host.invalid"};
+    mailslot_writer lost(broadcast(), options);
+    const auto what = error_of([&] { lost.put("lost"); });
+    EXPECT_TRUE(contains(what, "cannot send to '" + broadcast() + "'")) << what;
+    EXPECT_TRUE(contains(what, "slotlog-no-such-host.invalid: ")) << what;
+}
+
+TEST_F(mailslot, the_network_limit_is_checked_before_anything_is_sent) {
+    udp_receiver port;
+    mailslot_writer writer(broadcast(), to_loopback(network_transport::both, port.port(), port.port()));
+    const std::size_t limit = slotlog::network_message_limit(writer.slot());
+    EXPECT_NE(error_of([&] { writer.put(std::string(limit + 1, 'x')); }), "no error");
+    EXPECT_FALSE(port.receive(200ms));
+    writer.put(std::string(limit, 'y'));  // the largest fits the datagram
+    const auto w = receive_write(port);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->data, std::string(limit, 'y'));
+}
+
+TEST_F(mailslot, options_are_checked_when_the_writer_is_made) {
+    auto bad = [&](auto change) {
+        writer_options o;
+        change(o);
+        try {
+            mailslot_writer w(broadcast(), o);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.workgroup = "SIXTEEN-CHARS-XX"; }), "at most 15")) << "long workgroup";
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.workgroup = "A B"; }), "no spaces"));
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.workgroup = ""; }), "workgroup is empty"));
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.netbios_port = 0; }), "netbios port is 0"));
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.broadcast_port = 0; }), "broadcast port is 0"));
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.broadcast_to = {""}; }), "destination is empty"));
+    EXPECT_TRUE(contains(bad([](writer_options& o) { o.broadcast_to = {"a b"}; }), "not an ipv4 address"));
+    EXPECT_EQ(bad([](writer_options& o) { o.workgroup = "CORP-01"; }), "no error");
+}
+
+TEST(writer_options, from_the_environment) {
+    const char* names[] = {"SLOTLOG_TRANSPORT", "SLOTLOG_NETBIOS_PORT", "SLOTLOG_BROADCAST_PORT",
+                           "SLOTLOG_BROADCAST_TO", "SLOTLOG_WORKGROUP"};
+    struct reset {
+        const char* const* names;
+        ~reset() {
+            for (int i = 0; i < 5; ++i) set_env(names[i], "");
+        }
+    } cleanup{names};
+    for (const char* n : names) set_env(n, "");
+
+    const writer_options defaults = writer_options::from_environment();
+    EXPECT_EQ(defaults.transport, network_transport::automatic);
+    EXPECT_EQ(defaults.netbios_port, 138);
+    EXPECT_EQ(defaults.broadcast_port, 5138);
+    EXPECT_TRUE(defaults.broadcast_to.empty());
+    EXPECT_EQ(defaults.workgroup, "WORKGROUP");
+
+    set_env("SLOTLOG_TRANSPORT", "Broadcast");
+    set_env("SLOTLOG_NETBIOS_PORT", "1138");
+    set_env("SLOTLOG_BROADCAST_PORT", " 6138 ");
+    set_env("SLOTLOG_BROADCAST_TO", "127.0.0.1, collector.example ,,192.0.2.255,");
+    set_env("SLOTLOG_WORKGROUP", "corp");
+    const writer_options o = writer_options::from_environment();
+    EXPECT_EQ(o.transport, network_transport::broadcast);
+    EXPECT_EQ(o.netbios_port, 1138);
+    EXPECT_EQ(o.broadcast_port, 6138);
+    EXPECT_EQ(o.broadcast_to, (std::vector<std::string>{"127.0.0.1", "collector.example", "192.0.2.255"}));
+    EXPECT_EQ(o.workgroup, "corp");
+
+    auto refused = [](const char* name, const char* value) {
+        set_env(name, value);
+        std::string what = "no error";
+        try {
+            writer_options::from_environment();
+        } catch (const std::invalid_argument& e) {
+            what = e.what();
+        }
+        set_env(name, "");
+        return what;
+    };
+    for (const char* n : names) set_env(n, "");
+    EXPECT_TRUE(contains(refused("SLOTLOG_TRANSPORT", "udp"), "SLOTLOG_TRANSPORT='udp': not a transport"));
+    EXPECT_TRUE(contains(refused("SLOTLOG_NETBIOS_PORT", "0"), "SLOTLOG_NETBIOS_PORT='0': not a port number"));
+    EXPECT_TRUE(contains(refused("SLOTLOG_BROADCAST_PORT", "65536"), "SLOTLOG_BROADCAST_PORT='65536'"));
+    EXPECT_TRUE(contains(refused("SLOTLOG_BROADCAST_PORT", "51x"), "SLOTLOG_BROADCAST_PORT='51x'"));
+    EXPECT_TRUE(contains(refused("SLOTLOG_BROADCAST_TO", "a b,c"), "SLOTLOG_BROADCAST_TO='a b,c'"));
+    EXPECT_TRUE(contains(refused("SLOTLOG_WORKGROUP", "A-VERY-LONG-WORKGROUP"), "SLOTLOG_WORKGROUP="));
+    // a writer reads them too
+    set_env("SLOTLOG_TRANSPORT", "nope");
+    EXPECT_THROW(mailslot_writer("logger"), std::invalid_argument);
+}
+
+TEST(writer_options, transport_names) {
+    EXPECT_EQ(slotlog::parse_network_transport("auto"), network_transport::automatic);
+    EXPECT_EQ(slotlog::parse_network_transport("AUTOMATIC"), network_transport::automatic);
+    EXPECT_EQ(slotlog::parse_network_transport("mailslot"), network_transport::mailslot);
+    EXPECT_EQ(slotlog::parse_network_transport("broadcast"), network_transport::broadcast);
+    EXPECT_EQ(slotlog::parse_network_transport("Both"), network_transport::both);
+    EXPECT_FALSE(slotlog::parse_network_transport(""));
+    EXPECT_FALSE(slotlog::parse_network_transport("udp"));
+    EXPECT_FALSE(slotlog::parse_network_transport(std::string_view("both\0", 5)));
+    for (const auto t : {network_transport::automatic, network_transport::mailslot, network_transport::broadcast,
+                         network_transport::both}) {
+        EXPECT_EQ(slotlog::parse_network_transport(slotlog::network_transport_name(t)), t);
+    }
 }
 
 // ---- messages ----

@@ -17,6 +17,9 @@
 #include <cstddef>
 #include <cstring>
 #include <system_error>
+#include <utility>
+
+#include "../network_writer.h"
 
 namespace slotlog {
 
@@ -229,13 +232,55 @@ std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) 
 }
 
 // ---- writer ----
+//
+// a local name goes to the local socket. a name of other machines goes over
+// udp (network_writer.cpp); \\*\mailslot\x also reaches this machine's reader
+// of x, as a windows broadcast does
 
-mailslot_writer::mailslot_writer(std::string_view name) : slot_(parse_slot_name(name)), handle_(open_socket()) {
+mailslot_writer::mailslot_writer(std::string_view name, writer_options options)
+    : slot_(parse_slot_name(name)), options_(std::move(options)), handle_(-1) {
+    check_writer_options(options_);
+    if (slot_.where != slot_name::scope::local) network_ = std::make_unique<detail::network_writer>(slot_, options_);
+    handle_ = open_socket();
     int size = wanted_send_buffer;
     ::setsockopt(handle_, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
 mailslot_writer::~mailslot_writer() { ::close(handle_); }
+
+namespace {
+
+// one message to the local socket of slot. false when nobody reads it and
+// a reader is optional (a broadcast's local copy)
+bool send_local(int handle, const slot_name& slot, std::string_view message, bool reader_required) {
+    // the path is worked out per message: a collector may have started since
+    const std::filesystem::path path = slot_socket_path(slot);
+    const socket_address a = address_of(slot, path);
+    for (;;) {
+        if (::sendto(handle, message.data(), message.size(), 0, reinterpret_cast<const sockaddr*>(&a.addr),
+                     a.size) >= 0) {
+            return true;
+        }
+        const int e = errno;
+        if (e == EINTR) continue;
+        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) {
+            if (!reader_required) return false;
+            throw mailslot_error("no collector is reading slot '" + slot.name + "' (" + path.string() + ")", e);
+        }
+        if (e == EMSGSIZE) {
+            int buffer = 0;
+            socklen_t len = sizeof(buffer);
+            ::getsockopt(handle, SOL_SOCKET, SO_SNDBUF, &buffer, &len);
+            throw mailslot_error("a message of " + std::to_string(message.size()) + " bytes is too large for slot '" +
+                                     slot.name + "': the limit here is about " + std::to_string(buffer) +
+                                     " bytes (net.core.wmem_max)",
+                                 e);
+        }
+        throw mailslot_error("cannot send to slot '" + slot.name + "' (" + path.string() + "): " + error_text(e), e);
+    }
+}
+
+} // namespace
 
 void mailslot_writer::put(std::string_view message) {
     if (const std::size_t limit = network_message_limit(slot_); limit != 0 && message.size() > limit) {
@@ -244,32 +289,18 @@ void mailslot_writer::put(std::string_view message) {
                                  std::to_string(limit) + " bytes",
                              EMSGSIZE);
     }
-    // the path is worked out per message: a collector may have started since
-    const std::filesystem::path path = slot_socket_path(slot_);
-    const socket_address a = address_of(slot_, path);
-    for (;;) {
-        if (::sendto(handle_, message.data(), message.size(), 0, reinterpret_cast<const sockaddr*>(&a.addr),
-                     a.size) >= 0) {
-            return;
-        }
-        const int e = errno;
-        if (e == EINTR) continue;
-        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) {
-            // a broadcast (or a remote slot, mapped here) is fire and forget
-            if (slot_.where != slot_name::scope::local) return;
-            throw mailslot_error("no collector is reading slot '" + slot_.name + "' (" + path.string() + ")", e);
-        }
-        if (e == EMSGSIZE) {
-            int buffer = 0;
-            socklen_t len = sizeof(buffer);
-            ::getsockopt(handle_, SOL_SOCKET, SO_SNDBUF, &buffer, &len);
-            throw mailslot_error("a message of " + std::to_string(message.size()) + " bytes is too large for slot '" +
-                                     slot_.name + "': the limit here is about " + std::to_string(buffer) +
-                                     " bytes (net.core.wmem_max)",
-                                 e);
-        }
-        throw mailslot_error("cannot send to slot '" + slot_.name + "' (" + path.string() + "): " + error_text(e), e);
+    if (slot_.where == slot_name::scope::local) {
+        send_local(handle_, slot_, message, true);
+        return;
     }
+    // posix has no windows mailslot to try first: automatic is the mailslot protocol
+    const network_transport t = options_.transport;
+    const detail::network_ports ports{t != network_transport::broadcast,
+                                      t == network_transport::broadcast || t == network_transport::both};
+    const bool local = slot_.where == slot_name::scope::broadcast && ports.netbios && send_local(handle_, slot_, message, false);
+    const auto sent = network_->send(message, ports);
+    // fire and forget: this machine's reader having it is enough
+    if (!sent.ok() && !local) throw mailslot_error(sent.error, sent.code);
 }
 
 } // namespace slotlog

@@ -39,6 +39,8 @@ namespace detail {
 
 std::uint32_t process_id() noexcept { return static_cast<std::uint32_t>(::getpid()); }
 
+std::string environment_variable(const char* name) { return env(name); }
+
 std::vector<std::string> utf8_arguments(int argc, char** argv) { return {argv, argv + argc}; }
 
 } // namespace detail

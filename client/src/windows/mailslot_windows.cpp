@@ -14,8 +14,11 @@
 #include <windows.h>
 
 #include <algorithm>
+#include <utility>
 
 #include <slotlog/detail/utf16.h>
+
+#include "../network_writer.h"
 
 namespace slotlog {
 
@@ -132,11 +135,63 @@ std::string mailslot_reader::get(bool block, std::chrono::milliseconds timeout) 
 }
 
 // ---- writer ----
+//
+// a local name is opened as a mailslot. a name of other machines takes the
+// real remote mailslot, the slotlog broadcast port (network_writer.cpp) or
+// both, as the transport says; where windows cannot open the remote mailslot
+// (3025: disabled by policy; wine: none at all) automatic falls back to the
+// broadcast port, and \\*\mailslot\x still reaches this machine's reader
 
-mailslot_writer::mailslot_writer(std::string_view name)
-    : slot_(parse_slot_name(name)), handle_(INVALID_HANDLE_VALUE) {}
+mailslot_writer::mailslot_writer(std::string_view name, writer_options options)
+    : slot_(parse_slot_name(name)), options_(std::move(options)), handle_(INVALID_HANDLE_VALUE) {
+    check_writer_options(options_);
+    if (slot_.where != slot_name::scope::local) network_ = std::make_unique<detail::network_writer>(slot_, options_);
+}
 
 mailslot_writer::~mailslot_writer() = default;
+
+namespace {
+
+// how one CreateFile + WriteFile went
+struct write_attempt {
+    bool opened = false;
+    DWORD error = 0;                     // 0: written
+};
+
+// opened per message: a collector that restarts is found again, and no
+// handle of ours keeps an old mailslot alive
+write_attempt write_slot(const std::string& path, std::string_view message) {
+    HANDLE h = open_for_write(path);
+    if (h == INVALID_HANDLE_VALUE) return {false, ::GetLastError()};
+    DWORD written = 0;
+    const BOOL ok = ::WriteFile(h, message.data(), static_cast<DWORD>(message.size()), &written, nullptr);
+    const DWORD err = ok ? 0 : ::GetLastError();
+    ::CloseHandle(h);
+    return {true, err};
+}
+
+[[noreturn]] void fail_write(const slot_name& slot, std::string_view message, DWORD err) {
+    fail("cannot write a message of " + std::to_string(message.size()) + " bytes to slot '" + slot.canonical() + "'",
+         err);
+}
+
+std::string disabled_text(const slot_name& slot) {
+    return "cannot write to '" + slot.canonical() +
+           "': remote mailslots are disabled on this host; they can be re-enabled with "
+           "the Group Policy \"Enable remote mailslots\" (Computer Configuration > "
+           "Administrative Templates > Network > Lanman Workstation)";
+}
+
+// this machine's reader of a broadcast's slot, if there is one: what a real
+// \\*\ write reaches too. true if it took the message
+bool write_local_copy(const slot_name& slot, std::string_view message) {
+    const write_attempt a = write_slot(slot.local_path(), message);
+    if (!a.opened) return false;
+    if (a.error != 0) fail_write(slot, message, a.error);
+    return true;
+}
+
+} // namespace
 
 void mailslot_writer::put(std::string_view message) {
     const std::size_t limit = network_message_limit(slot_);
@@ -148,35 +203,62 @@ void mailslot_writer::put(std::string_view message) {
     }
     if (message.size() >= MAXDWORD) throw mailslot_error("a message must be smaller than 4 GiB", ERROR_INVALID_PARAMETER);
 
-    // opened per message: a collector that restarts is found again, and no
-    // handle of ours keeps an old mailslot alive
-    HANDLE h = open_for_write(slot_.canonical());
-    if (h == INVALID_HANDLE_VALUE) {
-        const DWORD err = ::GetLastError();
-        if (err == remote_mailslots_disabled) {
-            throw mailslot_error("cannot write to '" + slot_.canonical() +
-                                     "': remote mailslots are disabled on this host; they can be re-enabled with "
-                                     "the Group Policy \"Enable remote mailslots\" (Computer Configuration > "
-                                     "Administrative Templates > Network > Lanman Workstation)",
-                                 static_cast<int>(err));
-        }
-        if (slot_.where == slot_name::scope::local && not_found(err)) {
+    if (slot_.where == slot_name::scope::local) {
+        const write_attempt a = write_slot(slot_.canonical(), message);
+        if (a.opened && a.error == 0) return;
+        if (a.opened) fail_write(slot_, message, a.error);
+        if (not_found(a.error)) {
             throw mailslot_error("no collector is reading slot '" + slot_.name + "' (" + slot_.canonical() + ")",
-                                 static_cast<int>(err));
+                                 static_cast<int>(a.error));
         }
-        if (slot_.where != slot_name::scope::broadcast || !not_found(err)) {
-            fail("cannot open slot '" + slot_.canonical() + "'", err);
-        }
-        // no network mailslots here (wine): a broadcast still reaches this
-        // machine's reader, and nobody listening is no error
-        h = open_for_write(slot_.local_path());
-        if (h == INVALID_HANDLE_VALUE) return;
+        fail("cannot open slot '" + slot_.canonical() + "'", a.error);
     }
-    DWORD written = 0;
-    const BOOL ok = ::WriteFile(h, message.data(), static_cast<DWORD>(message.size()), &written, nullptr);
-    const DWORD err = ok ? 0 : ::GetLastError();
-    ::CloseHandle(h);
-    if (!ok) fail("cannot write a message of " + std::to_string(message.size()) + " bytes to slot '" + slot_.canonical() + "'", err);
+
+    const network_transport t = options_.transport;
+    const detail::network_ports udp{false, true};  // windows' own netbios owns port 138
+    if (t == network_transport::broadcast) {
+        const auto sent = network_->send(message, udp);
+        if (!sent.ok()) throw mailslot_error(sent.error, sent.code);
+        return;
+    }
+
+    const write_attempt remote = write_slot(slot_.canonical(), message);
+    if (remote.opened && remote.error != 0 && t != network_transport::both) fail_write(slot_, message, remote.error);
+    const bool cannot_open = !remote.opened && (remote.error == remote_mailslots_disabled || not_found(remote.error));
+    // a broadcast that windows could not send still reaches this machine's reader
+    const bool local = !remote.opened && cannot_open && slot_.where == slot_name::scope::broadcast &&
+                       write_local_copy(slot_, message);
+
+    if (t == network_transport::mailslot) {
+        if (remote.opened || local) return;
+        if (remote.error == remote_mailslots_disabled) throw mailslot_error(disabled_text(slot_), static_cast<int>(remote.error));
+        if (cannot_open) {
+            throw mailslot_error("cannot write to '" + slot_.canonical() + "': this host cannot open the remote mailslot (" +
+                                     detail::error_text(remote.error) + ")" +
+                                     (slot_.where == slot_name::scope::broadcast
+                                          ? " and no collector reads slot '" + slot_.name + "' here"
+                                          : std::string()) +
+                                     "; the broadcast transport (SLOTLOG_TRANSPORT=broadcast) sends over udp instead",
+                                 static_cast<int>(remote.error));
+        }
+        fail("cannot open slot '" + slot_.canonical() + "'", remote.error);
+    }
+
+    if (t == network_transport::automatic) {
+        if (remote.opened) return;
+        if (!cannot_open) fail("cannot open slot '" + slot_.canonical() + "'", remote.error);
+    }
+    // automatic after a failed open, or both: the broadcast port too
+    const auto sent = network_->send(message, udp);
+    if (sent.ok() || local || (remote.opened && remote.error == 0)) return;
+    const std::string mailslot_problem =
+        remote.opened ? "writing to the remote mailslot failed (" + detail::error_text(remote.error) + ")"
+        : remote.error == remote_mailslots_disabled
+            ? "remote mailslots are disabled on this host (" + detail::error_text(remote.error) + ")"
+            : "the remote mailslot cannot be opened (" + detail::error_text(remote.error) + ")";
+    throw mailslot_error("cannot write to '" + slot_.canonical() + "': " +
+                             mailslot_problem + ", and the broadcast port failed too: " + sent.error,
+                         sent.code != 0 ? sent.code : static_cast<int>(remote.error));
 }
 
 } // namespace slotlog

@@ -60,6 +60,8 @@ std::wstring env(const wchar_t* name) {
 
 } // namespace
 
+std::string environment_variable(const char* name) { return narrow(env(widen(name).c_str())); }
+
 // the ansi argv cannot hold every name: take the wide command line
 std::vector<std::string> utf8_arguments(int argc, char** argv) {
     int n = 0;
