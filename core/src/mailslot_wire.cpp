@@ -138,25 +138,26 @@ decode_result fail(std::string why) {
 
 // one encoded name at `at`: its 16 bytes decoded into `out`; returns its length,
 // or 0 with `error` set
-std::size_t read_name(std::string_view p, std::size_t at, const char* which, netbios_name& out, std::string& error) {
-    const std::string w(which);
+std::size_t read_name(std::string_view p, std::size_t at, std::string_view which, netbios_name& out,
+                      std::string& error) {
+    const auto the = [which] { return "the " + std::string(which); };  // built for errors only
     if (at >= p.size()) {
-        error = "the packet ends before the " + w + " name";
+        error = "the packet ends before " + the() + " name";
         return 0;
     }
     if (u8(p, at) != encoded_half_size) {
-        error = "the " + w + " name's length byte is " + hex_byte(u8(p, at)) + ", not 0x20";
+        error = the() + " name's length byte is " + hex_byte(u8(p, at)) + ", not 0x20";
         return 0;
     }
     if (p.size() - at < 1 + encoded_half_size + 1) {
-        error = "the " + w + " name runs past the end of the packet";
+        error = the() + " name runs past the end of the packet";
         return 0;
     }
     char raw[16];
     for (std::size_t i = 0; i < 16; ++i) {
         const std::uint8_t hi = u8(p, at + 1 + 2 * i), lo = u8(p, at + 2 + 2 * i);
         if (hi < 'A' || hi > 'P' || lo < 'A' || lo > 'P') {
-            error = "the " + w + " name is not first-level encoded (a byte outside 'A'..'P')";
+            error = the() + " name is not first-level encoded (a byte outside 'A'..'P')";
             return 0;
         }
         raw[i] = static_cast<char>((hi - 'A') << 4 | (lo - 'A'));
@@ -165,18 +166,18 @@ std::size_t read_name(std::string_view p, std::size_t at, const char* which, net
     std::size_t pos = at + 1 + encoded_half_size;
     for (;;) {
         if (pos >= p.size()) {
-            error = "the " + w + " name's scope runs past the end of the packet";
+            error = the() + " name's scope runs past the end of the packet";
             return 0;
         }
         const std::uint8_t label = u8(p, pos);
         if (label == 0) break;
         if (label > 63) {
-            error = "the " + w + " name's scope has a bad label length " + hex_byte(label);
+            error = the() + " name's scope has a bad label length " + hex_byte(label);
             return 0;
         }
         pos += 1 + label;
         if (pos - at + 1 > max_encoded_name) {
-            error = "the " + w + " name is longer than 255 bytes";
+            error = the() + " name is longer than 255 bytes";
             return 0;
         }
     }
@@ -225,7 +226,9 @@ std::string encode(const mailslot_write& w) {
     if (!has_mailslot_prefix(w.mailslot)) {
         throw std::invalid_argument("the mailslot path '" + w.mailslot + "' does not start with \\MAILSLOT\\");
     }
-    if (w.mailslot.find('\0') != std::string::npos) throw std::invalid_argument("the mailslot path contains a NUL character");
+    if (w.mailslot.find('\0') != std::string::npos) {
+        throw std::invalid_argument("the mailslot path contains a NUL character");
+    }
     const std::string_view slot = std::string_view(w.mailslot).substr(mailslot_prefix.size());
     if (slot.empty()) throw std::invalid_argument("the mailslot path names no slot after \\MAILSLOT\\");
     if (slot.size() > max_slot_name) {
@@ -322,8 +325,12 @@ decode_result decode(std::string_view p) {
     if (s.size() < smb_header_size + 1) {
         return fail("the SMB message is truncated: " + num(s.size()) + " bytes");
     }
-    if (s.substr(0, 4) != std::string_view("\xffSMB", 4)) return fail("the user data is not an SMB message (no \\xffSMB)");
-    if (u8(s, 4) != smb_com_transaction) return fail("SMB command " + hex_byte(u8(s, 4)) + " is not TRANSACTION (0x25)");
+    if (s.substr(0, 4) != std::string_view("\xffSMB", 4)) {
+        return fail("the user data is not an SMB message (no \\xffSMB)");
+    }
+    if (u8(s, 4) != smb_com_transaction) {
+        return fail("SMB command " + hex_byte(u8(s, 4)) + " is not TRANSACTION (0x25)");
+    }
     const std::size_t word_count = u8(s, off_word_count);
     if (word_count < trans_word_count) {
         return fail("WordCount " + num(word_count) + " is too small for a mailslot TRANSACTION (17)");
@@ -372,8 +379,8 @@ decode_result decode(std::string_view p) {
                     ")");
     }
     if (data_count > s.size() - data_offset) {
-        return fail("DataCount " + num(data_count) + " at DataOffset " + num(data_offset) + " runs past the end of the " +
-                    num(s.size()) + "-byte SMB message");
+        return fail("DataCount " + num(data_count) + " at DataOffset " + num(data_offset) +
+                    " runs past the end of the " + num(s.size()) + "-byte SMB message");
     }
     if (data_offset + data_count != s.size()) {
         return fail("DataOffset " + num(data_offset) + " + DataCount " + num(data_count) + " stops short of the " +

@@ -38,7 +38,9 @@ std::array<std::uint8_t, 4> ipv4(std::string_view text) {
 std::string from_hex(std::string_view hex) {
     if (hex.size() % 2) throw std::invalid_argument("odd number of hex digits");
     std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(number("0x" + std::string(hex.substr(i, 2)), 255)));
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        out.push_back(static_cast<char>(number("0x" + std::string(hex.substr(i, 2)), 255)));
+    }
     return out;
 }
 

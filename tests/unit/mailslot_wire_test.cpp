@@ -158,6 +158,24 @@ TEST(mailslot_wire, decodes_what_windows_sends) {
     EXPECT_TRUE(names_slot(v.mailslot, "logger"));
 }
 
+TEST(mailslot_wire, decode_allocates_nothing) {
+    // the names (15 characters at most) live in the strings' own buffers, slot
+    // and data view the packet, and the error is empty
+    const auto in_place = [](const std::string& s) {
+        const auto* self = reinterpret_cast<const char*>(&s);
+        return s.data() >= self && s.data() < self + sizeof s;
+    };
+    for (const std::string& packet : {win11pc_hello(), captured_backup_list_request()}) {
+        const auto r = decode(packet);
+        ASSERT_TRUE(r.write) << r.error;
+        EXPECT_TRUE(in_place(r.write->source.name)) << r.write->source.name;
+        EXPECT_TRUE(in_place(r.write->destination.name));
+        EXPECT_TRUE(in_place(r.error));
+        EXPECT_GE(r.write->mailslot.data(), packet.data());
+        EXPECT_LE(r.write->data.data() + r.write->data.size(), packet.data() + packet.size());
+    }
+}
+
 TEST(mailslot_wire, decodes_a_captured_windows_datagram) {
     const std::string packet = captured_backup_list_request();
     ASSERT_EQ(packet.size(), 174u);  // the frame's udp length 182 less 8
