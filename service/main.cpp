@@ -48,12 +48,16 @@ Windows service (on other systems these only say so):
   uninstall
         as Administrator: stop the service 'slotlog' (waiting up to 60 s),
         delete it and remove the Event Log source. %ProgramData%\slotlog is kept.
-  configure-service [--slot SLOT] [--logdir DIR]
+  configure-service [--slot SLOT] [--broadcast-port PORT] [--logdir DIR]
         what the MSI runs after creating the service: set the description and
         recovery actions of the existing service 'slotlog', create
         %ProgramData%\slotlog, its logs folder and control.key (as install
         does), and create slotlogd.json from slotlogd.default.json (with SLOT
-        and DIR) only if there is none.
+        and DIR) only if there is none. PORT (the MSI's BROADCAST_PORT, e.g.
+        5138): the new config also reads the slot's mailslot writes sent to
+        that udp port (a netbios input), and a firewall rule "slotlog
+        broadcast port" lets it in. --remove-firewall-rule: only remove that
+        rule (the MSI's uninstall).
   service [-c CONFIG]
         what the service runs (binPath); started by the Service Control
         Manager, not from a console. without -c: %ProgramData%\slotlog\slotlogd.json

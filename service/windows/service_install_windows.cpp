@@ -3,6 +3,8 @@
 #include "service_host.h"
 
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -21,6 +23,7 @@
 #include <slotlog/detail/utf8.h>
 #include <slotlog/eventlog.h>
 
+#include "firewall.h"
 #include "scm.h"
 #include "serve.h"
 #include "service_paths.h"
@@ -187,6 +190,8 @@ bool stop_and_wait(SC_HANDLE service) {
 struct configure_options {
     std::string slot;       // empty: the template's
     std::string log_folder; // empty: the template's
+    std::uint16_t broadcast_port = 0;  // 0: none; else a netbios input on it and a firewall rule
+    bool remove_firewall_rule = false; // the msi's uninstall: only that
 };
 
 std::optional<int> parse_configure(const std::vector<std::string>& args, configure_options& out) {
@@ -195,6 +200,17 @@ std::optional<int> parse_configure(const std::vector<std::string>& args, configu
             out.slot = args[++i];
         } else if (args[i] == "--logdir" && i + 1 < args.size()) {
             out.log_folder = args[++i];
+        } else if (args[i] == "--broadcast-port" && i + 1 < args.size()) {
+            const std::string& port = args[++i];
+            if (port.empty()) continue;  // the msi's BROADCAST_PORT left unset
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(port.c_str(), &end, 10);
+            if (*end != '\0' || n == 0 || n > 65535 || port.find_first_not_of("0123456789") != std::string::npos) {
+                return usage_error("configure-service: --broadcast-port '" + port + "' is not a port number (1 to 65535)");
+            }
+            out.broadcast_port = static_cast<std::uint16_t>(n);
+        } else if (args[i] == "--remove-firewall-rule") {
+            out.remove_firewall_rule = true;
         } else {
             return usage_error("configure-service: unknown option '" + args[i] + "'");
         }
@@ -244,8 +260,17 @@ std::optional<int> create_config(const configure_options& options) {
     try {
         std::ifstream in(templ);
         json = nlohmann::json::parse(in);
+        std::string slot = "logger";
         for (auto& input : json.at("inputs")) {
-            if (!options.slot.empty() && input.value("type", "") == "mailslot") input["name"] = options.slot;
+            if (input.value("type", "") != "mailslot") continue;
+            if (!options.slot.empty()) input["name"] = options.slot;
+            slot = input.value("name", slot);
+        }
+        // remote writes of the same slot, sent to the broadcast port (remote mailslots off)
+        if (options.broadcast_port != 0) {
+            json.at("inputs").push_back({{"type", "netbios"},
+                                         {"bind", "0.0.0.0:" + std::to_string(options.broadcast_port)},
+                                         {"slot", slot}});
         }
         for (auto& output : json.at("outputs")) {
             if (!options.log_folder.empty() && output.value("type", "") == "file") {
@@ -297,9 +322,29 @@ std::optional<int> create_config(const configure_options& options) {
 
 } // namespace
 
+// inbound udp on the broadcast port for slotlogd.exe; a failure only warns
+// (the port may be open already, or another firewall in charge)
+void open_firewall(std::uint16_t port) {
+    std::string why;
+    try {
+        if (firewall::allow_udp(port, service_paths::this_executable(), why)) {
+            std::cout << "the firewall lets udp port " << port << " in for slotlogd.exe (rule \""
+                      << narrow(firewall::rule_name) << "\")\n";
+            return;
+        }
+    } catch (const std::exception& e) {
+        why = e.what();
+    }
+    std::cerr << "slotlogd: warning: cannot add the firewall rule for udp port " << port << ": " << why << '\n';
+}
+
 int configure_service(const std::vector<std::string>& args) {
     configure_options options;
     if (auto code = parse_configure(args, options)) return *code;
+    if (options.remove_firewall_rule) {
+        firewall::remove();
+        return exit_ok;
+    }
 
     scm::handle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
     if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());
@@ -320,6 +365,7 @@ int configure_service(const std::vector<std::string>& args) {
     }
     create_key();
     if (auto code = create_config(options)) return *code;
+    if (options.broadcast_port != 0) open_firewall(options.broadcast_port);
     std::cout << "configured the service 'slotlog' (description, recovery actions)\n";
     return exit_ok;
 }

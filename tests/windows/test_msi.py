@@ -13,13 +13,18 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, WINE_RUN, lines, reg_values, text, wait_for, win_path, wine
+from conftest import BIN, WINE_RUN, free_udp_port, lines, reg_values, text, wait_for, win_path, wine
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from netbios_wire import mailslot_write  # noqa: E402  (shared with the linux tests)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PREFIX = Path(os.environ.get("WINEPREFIX") or ROOT / "build" / "wineprefix")
@@ -200,6 +205,11 @@ def test_tables():
     sequence = {row[0]: (row[1], int(row[2])) for row in export(msi, "InstallExecuteSequence")}
     assert sequence["InstallServices"][1] < sequence["ConfigureService"][1] < sequence["StartServices"][1]
     assert sequence["ConfigureService"][0] == 'NOT REMOVE~="ALL"'
+    assert "--broadcast-port \"[BROADCAST_PORT]\"" in actions["ConfigureService"][3]
+    # the firewall rule of BROADCAST_PORT goes at uninstall, not at an upgrade
+    assert actions["RemoveFirewallRule"][3] == "configure-service --remove-firewall-rule"
+    assert sequence["RemoveFirewallRule"][0] == 'REMOVE~="ALL" AND NOT UPGRADINGPRODUCTCODE'
+    assert sequence["RemoveFirewallRule"][1] < sequence["RemoveFiles"][1]
     assert sequence["RemoveExistingProducts"][1] < sequence["InstallInitialize"][1]
     assert export(msi, "Environment") == [["SystemPath", "=-*PATH", "[~];[INSTALLDIR]", "Binaries"]]
 
@@ -306,11 +316,17 @@ def test_properties_in_a_new_config_only(scm):
         assert not (DATA / "slotlogd.json").exists()
         assert INSTALL_DIR.lower() not in system_path().lower().split(";")
 
-        r = msiexec("/i", msi, f"SLOT={slot}", rf"LOGDIR=C:\slotlog msi {RUN_ID}" + "\\")
+        port = free_udp_port()
+        r = msiexec("/i", msi, f"SLOT={slot}", f"BROADCAST_PORT={port}", rf"LOGDIR=C:\slotlog msi {RUN_ID}" + "\\")
         assert r.returncode == 0, text(r)
         wait_for(lambda: query("slotlog") == "RUNNING", 30, "the service to run")
         cfg = config()
         assert cfg["inputs"][0]["name"] == slot
+        # BROADCAST_PORT: the slot's mailslot writes on that udp port, read by the service
+        assert cfg["inputs"][1] == {"type": "netbios", "bind": f"0.0.0.0:{port}", "slot": slot}
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(mailslot_write(b"by the broadcast port", slot=slot), ("127.0.0.1", port))
+        wait_line(logdir / "slotlog.log", "by the broadcast port", "the datagram on the broadcast port")
         assert cfg["outputs"][0]["path"] == rf"C:\slotlog msi {RUN_ID}\slotlog.log"
         send_via_path(slot, "into-logdir")
         wait_line(logdir / "slotlog.log", "into-logdir", "the message in LOGDIR")
