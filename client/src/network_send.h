@@ -39,6 +39,9 @@ std::optional<ipv4_address> resolve_ipv4(const std::string& host, std::string& w
 // for a connected udp socket), or nullopt
 std::optional<ipv4_address> source_address_for(const ipv4_address& to);
 
+// the send failed because this machine has no route there (no network at all)
+bool network_unreachable(int code) noexcept;
+
 // one udp socket that may broadcast. throws mailslot_error when it cannot be
 // created. send_to is safe from several threads
 class udp_sender {

@@ -105,10 +105,11 @@ std::vector<network_writer::destination> network_writer::broadcast_destinations(
     std::vector<destination> out;
     const std::vector<broadcast_route> routes = broadcast_routes();
     if (options_.broadcast_to.empty()) {
-        for (const auto& r : routes) out.push_back({r.broadcast, r.local, to_string(r.broadcast), {}});
+        for (const auto& r : routes) out.push_back({r.broadcast, r.local, to_string(r.broadcast), {}, false});
         if (out.empty()) {
             // no interface with a broadcast address: the limited broadcast, from wherever the kernel sends it
-            out.push_back({everyone, source_address_for(everyone).value_or(ipv4_address{}), to_string(everyone), {}});
+            out.push_back(
+                {everyone, source_address_for(everyone).value_or(ipv4_address{}), to_string(everyone), {}, true});
         }
         return out;
     }
@@ -154,7 +155,7 @@ void network_writer::refresh_plan() {
             p.unique = true;
             p.destination_name = netbios_name_of(slot_.server);
             const std::string label = parse_ipv4(slot_.server) ? slot_.server : slot_.server + " (" + to_string(*a) + ")";
-            p.destinations.push_back({*a, source_address_for(*a).value_or(ipv4_address{}), label, {}});
+            p.destinations.push_back({*a, source_address_for(*a).value_or(ipv4_address{}), label, {}, false});
         } else {
             p.destination_name = netbios_name_of(slot_.server);
             p.destinations = broadcast_destinations();
@@ -192,10 +193,12 @@ network_writer::result network_writer::send(std::string_view message, network_po
         if (ports.broadcast) to_ports.push_back(options_.broadcast_port);
 
         std::size_t delivered = 0;
+        bool no_network = true;  // every failure was the limited broadcast finding no network
         std::vector<std::string> failures;
         for (const auto& d : plan_.destinations) {
             if (!d.unresolved.empty()) {
                 failures.push_back(d.label + ": " + d.unresolved);
+                no_network = false;
                 continue;
             }
             // the source address differs per interface, so does the datagram
@@ -209,11 +212,15 @@ network_writer::result network_writer::send(std::string_view message, network_po
                 } else {
                     failures.push_back(d.label + ":" + std::to_string(port) + ": " + why);
                     r.code = code;
+                    no_network = no_network && d.fallback && network_unreachable(code);
                 }
             }
         }
         if (delivered > 0 || to_ports.empty()) return {};
         planned_ = false;  // the network may have changed: look again next time
+        // no interface to broadcast on: like a windows broadcast, one nobody
+        // can hear is no error (the caller's local copy is all there is)
+        if (no_network && !failures.empty()) return {};
         r.error = "cannot send to '" + target_ + "' over the network: " +
                   (failures.empty() ? std::string("no destination") : join(failures));
     } catch (const mailslot_error& e) {

@@ -51,6 +51,7 @@ private:
         ipv4_address source{};           // the datagram's source ip
         std::string label;               // "192.0.2.255" or "web01 (192.0.2.7)", for errors
         std::string unresolved;          // set: this destination does not resolve, and why
+        bool fallback = false;           // the limited broadcast, for want of any interface
     };
 
     // where datagrams go now and how they are addressed; refreshed now and

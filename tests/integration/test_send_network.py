@@ -2,7 +2,7 @@
 NetBIOS datagram over UDP, caught on loopback ports and taken apart here,
 byte by byte, independently of the C++ decoder."""
 import json
-import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -171,7 +171,7 @@ def test_environment_variables(env, receivers):
     assert netbios.receive(0.3) is None
 
     # an option beats its variable
-    r = slotlog("send", "-s", BROADCAST, "--transport", "mailslot", "--workgroup", "other", "options win", env=env)
+    slotlog("send", "-s", BROADCAST, "--transport", "mailslot", "--workgroup", "other", "options win", env=env)
     d = parse(netbios.receive())
     assert d["destination"] == ("OTHER", 0)
     assert json.loads(d["data"])["msg"] == "options win"
@@ -235,3 +235,20 @@ def test_usage_lists_the_network_options(env):
     for option in ["--transport", "--netbios-port", "--broadcast-port", "--to ADDR", "--workgroup",
                    "SLOTLOG_TRANSPORT", "SLOTLOG_BROADCAST_TO"]:
         assert option in out, option
+
+
+def test_without_a_network(env):
+    """no interface to broadcast on: a broadcast nobody can hear is no error,
+    as on windows; a host that cannot be reached is"""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode:
+        pytest.skip("needs unshare -rn (a network namespace)")
+
+    def isolated(*args):
+        return subprocess.run(["unshare", "-rn", str(BIN / "slotlog"), "send", *args], env=env,
+                              capture_output=True, timeout=60)
+
+    r = isolated("-s", BROADCAST, "nobody hears this")
+    assert r.returncode == 0, r.stderr
+    r = isolated("-s", r"\\192.0.2.1\mailslot\logger", "lost")
+    assert r.returncode == 1
+    assert "192.0.2.1:138: Network is unreachable" in r.stderr.decode(), r.stderr

@@ -100,6 +100,8 @@ std::optional<ipv4_address> source_address_for(const ipv4_address& to) {
     return a;
 }
 
+bool network_unreachable(int code) noexcept { return code == ENETUNREACH; }
+
 udp_sender::udp_sender() : socket_(udp_socket()) {
     if (socket_ < 0) {
         const int e = errno;

@@ -128,6 +128,8 @@ std::optional<ipv4_address> source_address_for(const ipv4_address& to) {
     return a;
 }
 
+bool network_unreachable(int code) noexcept { return code == WSAENETUNREACH; }
+
 udp_sender::udp_sender() {
     const SOCKET s = udp_socket();
     if (s == INVALID_SOCKET) {
