@@ -3,6 +3,10 @@
 // know the host of, then STOP.
 //
 //   quick_brown_fox [SLOT] [--no-stop]      (SLOT defaults to \\*\mailslot\logger)
+//
+// the broadcast reaches this machine's collector and goes on the network as a
+// remote mailslot write; how (transport, ports, destinations) comes from the
+// SLOTLOG_* environment variables that writer_options::from_environment reads
 
 #include <iostream>
 #include <string>
