@@ -1,5 +1,6 @@
 #include <slotlog/decode.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -17,11 +18,12 @@ namespace {
 
 constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
-// rsyslog's facility names
-constexpr std::array<std::string_view, 24> facility_names{
-    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-    "uucp", "cron", "authpriv", "ftp", "ntp", "audit", "alert", "clock",
-    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+// rsyslog's facility names, as the json strings the extra field holds
+constexpr std::array<std::string_view, 24> facility_json{
+    R"("kern")", R"("user")", R"("mail")", R"("daemon")", R"("auth")", R"("syslog")", R"("lpr")", R"("news")",
+    R"("uucp")", R"("cron")", R"("authpriv")", R"("ftp")", R"("ntp")", R"("audit")", R"("alert")", R"("clock")",
+    R"("local0")", R"("local1")", R"("local2")", R"("local3")", R"("local4")", R"("local5")", R"("local6")",
+    R"("local7")",
 };
 
 constexpr std::array<std::string_view, 12> month_names{
@@ -150,9 +152,8 @@ void parse_5424(entry& e, std::string_view rest) {
 // start of s, plus the space after it; 0 if there is none
 std::size_t bsd_timestamp_length(std::string_view s) noexcept {
     if (s.size() < 14) return 0;
-    bool month_ok = false;
-    for (const auto m : month_names) month_ok = month_ok || s.substr(0, 3) == m;
-    if (!month_ok || s[3] != ' ') return 0;
+    const auto month = s.substr(0, 3);
+    if (std::find(month_names.begin(), month_names.end(), month) == month_names.end() || s[3] != ' ') return 0;
     std::size_t i = 4;
     if (s[i] == ' ') ++i;
     int day = 0;
@@ -197,7 +198,7 @@ std::optional<tag> parse_tag(std::string_view word) noexcept {
     } else {
         t.app = word;
     }
-    if (t.app.find_first_of("[]") != std::string_view::npos) return std::nullopt;
+    if (std::any_of(t.app.begin(), t.app.end(), [](char c) { return c == '[' || c == ']'; })) return std::nullopt;
     return t;
 }
 
@@ -256,7 +257,7 @@ std::optional<entry> decode_syslog(std::string_view payload, const origin& from)
 
     entry e = decode_text({}, from);  // slot, received time, peer host
     e.lvl = level_from_syslog_severity(pri % 8);
-    e.extra.emplace_back("facility", json_string(facility_names[static_cast<std::size_t>(pri / 8)]));
+    e.extra.emplace_back("facility", facility_json[static_cast<std::size_t>(pri / 8)]);
     if (looks_like_5424(rest)) {
         parse_5424(e, rest);
     } else {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 #include <slotlog/text.h>
@@ -73,12 +74,35 @@ void append_int(std::string& out, std::int64_t v) {
     out.append(buf, r.ptr);
 }
 
+// true if every byte is printable ascii other than the space (0x21..0x7e), 8
+// at a time as text.cpp's clean_end does: a byte below 0x21 borrows into its
+// high bit, 0x7f carries into it, bytes >= 0x80 have it
+bool is_word(std::string_view s) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        std::uint64_t x;
+        std::memcpy(&x, p + i, 8);
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        if ((((x - 0x21 * ones) | x | (x + ones)) & (0x80 * ones)) != 0) return false;
+    }
+    for (; i < n; ++i) {
+        if (p[i] < 0x21 || p[i] > 0x7E) return false;
+    }
+    return true;
+}
+
 // host and app of a text line: a space would split the field, and a json
 // sender's host "WEB01 x[1]: forged" would fake the app and the message, so
 // spaces are escaped like the control characters
 void append_or_dash(std::string& out, std::string_view field) {
     if (field.empty()) {
         out.push_back('-');
+        return;
+    }
+    if (is_word(field)) {
+        out.append(field);  // the usual host or app: nothing to escape
         return;
     }
     for (;;) {
@@ -139,27 +163,49 @@ void append_timestamp(std::string& out, clock::time_point t) {
         rest += micros_per_day;
         --days;
     }
-    const civil_date date = civil_from_days(days);
     const auto in_day = static_cast<std::uint64_t>(rest);
     const std::uint64_t secs = in_day / 1'000'000;
 
+    // "YYYY-MM-DDThh:mm:ss." only changes once a second: entries come in runs
+    // from the same second, so the last one is kept (per thread: no locking)
+    struct second_text {
+        std::int64_t days = std::numeric_limits<std::int64_t>::min();
+        std::uint64_t secs = 0;
+        char text[20] = {};
+    };
+    thread_local second_text last;
+    if (days != last.days || secs != last.secs) {
+        const civil_date date = civil_from_days(days);
+        if (date.year < 0 || date.year > 9999) {
+            // only reachable with a clock coarser than nanoseconds
+            char buf[23];
+            std::memcpy(buf, "-00-00T00:00:00.000000Z", sizeof buf);
+            put_digits(buf + 1, date.month, 2);
+            put_digits(buf + 4, date.day, 2);
+            put_digits(buf + 7, secs / 3600, 2);
+            put_digits(buf + 10, secs / 60 % 60, 2);
+            put_digits(buf + 13, secs % 60, 2);
+            put_digits(buf + 16, in_day % 1'000'000, 6);
+            append_int(out, date.year);
+            out.append(buf, sizeof buf);
+            return;
+        }
+        std::memcpy(last.text, "0000-00-00T00:00:00.", sizeof last.text);
+        put_digits(last.text, static_cast<std::uint64_t>(date.year), 4);
+        put_digits(last.text + 5, date.month, 2);
+        put_digits(last.text + 8, date.day, 2);
+        put_digits(last.text + 11, secs / 3600, 2);
+        put_digits(last.text + 14, secs / 60 % 60, 2);
+        put_digits(last.text + 17, secs % 60, 2);
+        last.days = days;
+        last.secs = secs;
+    }
     // "YYYY-MM-DDThh:mm:ss.uuuuuuZ"
     char buf[27];
-    std::memcpy(buf, "0000-00-00T00:00:00.000000Z", sizeof buf);
-    put_digits(buf + 5, date.month, 2);
-    put_digits(buf + 8, date.day, 2);
-    put_digits(buf + 11, secs / 3600, 2);
-    put_digits(buf + 14, secs / 60 % 60, 2);
-    put_digits(buf + 17, secs % 60, 2);
+    std::memcpy(buf, last.text, sizeof last.text);
     put_digits(buf + 20, in_day % 1'000'000, 6);
-    if (date.year >= 0 && date.year <= 9999) {
-        put_digits(buf, static_cast<std::uint64_t>(date.year), 4);
-        out.append(buf, sizeof buf);
-    } else {
-        // only reachable with a clock coarser than nanoseconds
-        append_int(out, date.year);
-        out.append(buf + 4, sizeof buf - 4);
-    }
+    buf[26] = 'Z';
+    out.append(buf, sizeof buf);
 }
 
 void format_text(std::string& out, const entry& e) {

@@ -62,23 +62,28 @@ std::uint32_t code_point(const uchar* p, std::size_t len) noexcept {
     return (std::uint32_t(p[0] & 0x0F) << 12) | (std::uint32_t(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
 }
 
-// true if the 8 bytes at p are all printable ascii (0x20..0x7e). a byte
+// zero if the 8 bytes at p are all printable ascii (0x20..0x7e). a byte
 // below 0x20 borrows into its high bit, 0x7f carries into it, and bytes with
 // the high bit set are caught by `x` itself; carries between bytes can only
 // give false alarms, which the byte loop then sorts out
-bool printable8(const uchar* p) noexcept {
+std::uint64_t unprintable8(const uchar* p) noexcept {
     std::uint64_t x;
     std::memcpy(&x, p, 8);
     constexpr std::uint64_t ones = 0x0101010101010101ull;
     constexpr std::uint64_t highs = 0x8080808080808080ull;
-    return (((x - 0x20 * ones) | x | (x + ones)) & highs) == 0;
+    return ((x - 0x20 * ones) | x | (x + ones)) & highs;
 }
+
+bool printable8(const uchar* p) noexcept { return unprintable8(p) == 0; }
 
 // end of the run starting at i that append_sanitised copies unchanged
 std::size_t clean_end(const uchar* p, std::size_t n, std::size_t i) noexcept {
     while (i < n) {
-        while (n - i >= 8 && printable8(p + i)) i += 8;
-        if (i == n) break;
+        // plain ascii 16 and 8 bytes at a time; fewer than 8 left of a longer
+        // input: its last 8 bytes (re-reading some) settle them in one go
+        while (n - i >= 16 && (unprintable8(p + i) | unprintable8(p + i + 8)) == 0) i += 16;
+        if (n - i >= 8 && printable8(p + i)) i += 8;
+        if (i == n || (n - i < 8 && n >= 8 && printable8(p + n - 8))) return n;
         const uchar c = p[i];
         if (c >= 0x20 && c < 0x7F) {
             ++i;

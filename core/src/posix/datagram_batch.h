@@ -18,6 +18,9 @@ public:
     static constexpr unsigned max_count = 64;
     // the buffers of a batch stay below this, whatever the largest message
     static constexpr std::size_t max_bytes = 4u << 20;
+    // the first head_size bytes of every datagram are read into one compact
+    // block, the rest (if any) into a buffer of its own
+    static constexpr std::size_t head_size = 512;
 
     // datagrams of up to max_size bytes are read whole; a larger one is
     // reported as too_large() and its bytes are not delivered
@@ -30,9 +33,7 @@ public:
     // 0 when nothing is queued, -1 (errno set) when the read failed
     int receive(int fd) noexcept;
 
-    std::string_view data(int i) const noexcept {
-        return {buffers_.get() + static_cast<std::size_t>(i) * max_size_, size(i)};
-    }
+    std::string_view data(int i) const noexcept { return {data_[static_cast<std::size_t>(i)], size(i)}; }
     // the datagram's real size, also when it was too large to be read
     std::size_t size(int i) const noexcept { return messages_[static_cast<std::size_t>(i)].msg_len; }
     bool too_large(int i) const noexcept;
@@ -41,12 +42,18 @@ public:
 
 private:
     std::size_t max_size_;
+    std::size_t head_;  // bytes of each datagram in heads_: head_size, or max_size if smaller
     unsigned count_;
-    // one buffer per datagram: pages the kernel never writes stay untouched,
-    // so short messages cost little memory whatever max_size is
-    std::unique_ptr<char[]> buffers_;
+    unsigned used_;     // headers the last receive() may have changed
+    // memory is what a batch touches: short messages (most are) fill a few
+    // pages of heads_, and only a datagram longer than head_ touches its part
+    // of tails_ (where it is then made whole: tail slot i is max_size bytes,
+    // its head copied in front of the rest)
+    std::unique_ptr<char[]> heads_;
+    std::unique_ptr<char[]> tails_;
+    std::array<const char*, max_count> data_{};
     std::array<mmsghdr, max_count> messages_{};
-    std::array<iovec, max_count> iovs_{};
+    std::array<iovec, 2 * max_count> iovs_{};
     std::array<sockaddr_storage, max_count> peers_{};
 };
 
