@@ -79,11 +79,16 @@ bool printable8(const uchar* p) noexcept { return unprintable8(p) == 0; }
 // end of the run starting at i that append_sanitised copies unchanged
 std::size_t clean_end(const uchar* p, std::size_t n, std::size_t i) noexcept {
     while (i < n) {
-        // plain ascii 16 and 8 bytes at a time; fewer than 8 left of a longer
-        // input: its last 8 bytes (re-reading some) settle them in one go
+        // plain ascii 16 and 8 bytes at a time; fewer than 8 left: the input's
+        // last 8 bytes (re-reading some) settle them in one go, or a short
+        // input goes byte by byte
         while (n - i >= 16 && (unprintable8(p + i) | unprintable8(p + i + 8)) == 0) i += 16;
         if (n - i >= 8 && printable8(p + i)) i += 8;
-        if (i == n || (n - i < 8 && n >= 8 && printable8(p + n - 8))) return n;
+        if (n - i < 8) {
+            if (n >= 8 && printable8(p + n - 8)) return n;
+            while (i < n && p[i] >= 0x20 && p[i] < 0x7F) ++i;
+            if (i == n) return n;
+        }
         const uchar c = p[i];
         if (c >= 0x20 && c < 0x7F) {
             ++i;
