@@ -18,7 +18,18 @@
 // small bursts against CLOCK_MONOTONIC. --duration stops early after that many
 // seconds (a probe that cannot reach its rate stays short). At the end it prints one line of
 // key=value pairs (sent, failed, seconds, rate, start_ns, end_ns) on stdout.
+//
+//   loadgen --receive HOST:PORT [--recv-buffer BYTES] [--batch B]
+//
+// The reference "null collector" (the ceiling of the zero-loss rate): binds a
+// udp socket with the collectors' receive buffer (8 MiB, SO_RCVBUFFORCE as
+// root), reads it with blocking recvmmsg batches of B (64) on one thread and
+// only counts the distinct sequence numbers of a window, writing nothing. The
+// driver talks to it on the same port, in order with the data:
+// "SINK RESET LO HI" (window [LO, HI), counts cleared) answers "ok",
+// "SINK REPORT" answers "distinct=N received=M", "SINK PING" answers "pong".
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <netinet/udp.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -51,6 +62,8 @@ struct options {
     std::size_t batch = 64;
     double duration = 0;  // seconds; 0: until N are sent
     bool gso = false;      // udp: UDP_SEGMENT, many datagrams per send
+    std::string receive;   // --receive: the null collector's address
+    int recv_buffer = 8 << 20;
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -58,7 +71,8 @@ struct options {
     std::fprintf(stderr,
                  "usage: loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R msgs/s]\n"
                  "               [--start-seq K] [--stamp] [--batch B] [--duration SECONDS]\n"
-                 "               [--gso]\n");
+                 "               [--gso]\n"
+                 "       loadgen --receive HOST:PORT [--recv-buffer BYTES] [--batch B]\n");
     std::exit(2);
 }
 
@@ -76,6 +90,7 @@ T number(std::string_view s, const char* what) {
 options parse(int argc, char** argv) {
     options o;
     bool have_n = false;
+    bool have_batch = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         auto value = [&]() -> std::string_view {
@@ -90,10 +105,18 @@ options parse(int argc, char** argv) {
         else if (a == "--start-seq") o.start_seq = number<std::uint64_t>(value(), "--start-seq");
         else if (a == "--stamp") o.stamp = true;
         else if (a == "--gso") o.gso = true;
-        else if (a == "--batch") o.batch = number<std::size_t>(value(), "--batch");
+        else if (a == "--batch") { o.batch = number<std::size_t>(value(), "--batch"); have_batch = true; }
+        else if (a == "--receive") o.receive = value();
+        else if (a == "--recv-buffer") o.recv_buffer = number<int>(value(), "--recv-buffer");
         else if (a == "--duration") o.duration = number<double>(value(), "--duration");
         else if (a == "-h" || a == "--help") usage(nullptr);
         else usage("unknown argument");
+    }
+    if (!o.receive.empty()) {
+        if (!o.udp.empty() || !o.unix_path.empty()) usage("--receive is a mode of its own");
+        if (!have_batch) o.batch = 64;
+        o.batch = std::clamp<std::size_t>(o.batch, 1, 1024);
+        return o;
     }
     if (o.udp.empty() == o.unix_path.empty()) usage("give exactly one of --udp and --unix");
     if (!have_n) usage("-n is required");
@@ -102,6 +125,28 @@ options parse(int argc, char** argv) {
     if (o.duration < 0) usage("--duration must be positive");
     o.batch = std::clamp<std::size_t>(o.batch, 1, 4096);
     return o;
+}
+
+// HOST:PORT ([v6]:PORT) as a udp address; exits on failure
+addrinfo* resolve(const std::string& where, const char* what) {
+    std::string host = where, port;
+    const auto colon = host.rfind(':');
+    if (colon == std::string::npos) {
+        std::fprintf(stderr, "loadgen: %s: expected HOST:PORT\n", what);
+        std::exit(2);
+    }
+    port = host.substr(colon + 1);
+    host.resize(colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* res = nullptr;
+    if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
+        std::fprintf(stderr, "loadgen: %s: %s\n", where.c_str(), ::gai_strerror(rc));
+        std::exit(1);
+    }
+    return res;
 }
 
 int open_socket(const options& o) {
@@ -118,20 +163,7 @@ int open_socket(const options& o) {
         }
         return fd;
     }
-    std::string host = o.udp, port;
-    const auto colon = host.rfind(':');
-    if (colon == std::string::npos) usage("--udp: expected HOST:PORT");
-    port = host.substr(colon + 1);
-    host.resize(colon);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_DGRAM;
-    addrinfo* res = nullptr;
-    if (const int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &res); rc != 0) {
-        std::fprintf(stderr, "loadgen: %s: %s\n", o.udp.c_str(), ::gai_strerror(rc));
-        std::exit(1);
-    }
+    addrinfo* res = resolve(o.udp, "--udp");
     const int fd = ::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) { std::perror("loadgen: socket"); std::exit(1); }
     if (::connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
@@ -198,10 +230,118 @@ message make_template(const options& o) {
     return m;
 }
 
+// --receive: the null collector. what it does per datagram is the least any
+// collector must do: take it off the socket and look at its sequence number
+class null_collector {
+public:
+    explicit null_collector(const options& o) : batch_(o.batch), buffers_(batch_ * slot_size), iov_(batch_),
+                                                 hdr_(batch_), peers_(batch_) {
+        addrinfo* res = resolve(o.receive, "--receive");
+        fd_ = ::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) { std::perror("loadgen: socket"); std::exit(1); }
+        // as the collectors: past net.core.rmem_max as root, else what the kernel allows
+        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &o.recv_buffer, sizeof o.recv_buffer) != 0) {
+            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &o.recv_buffer, sizeof o.recv_buffer);
+        }
+        if (::bind(fd_, res->ai_addr, res->ai_addrlen) != 0) {
+            std::fprintf(stderr, "loadgen: bind %s: %s\n", o.receive.c_str(), std::strerror(errno));
+            std::exit(1);
+        }
+        ::freeaddrinfo(res);
+        for (std::size_t i = 0; i < batch_; ++i) iov_[i] = {buffers_.data() + i * slot_size, slot_size};
+    }
+
+    [[noreturn]] void run() {
+        for (;;) {
+            for (std::size_t i = 0; i < batch_; ++i) {
+                hdr_[i] = mmsghdr{};
+                hdr_[i].msg_hdr.msg_iov = &iov_[i];
+                hdr_[i].msg_hdr.msg_iovlen = 1;
+                hdr_[i].msg_hdr.msg_name = &peers_[i];
+                hdr_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            }
+            // blocks for the first datagram, then takes what is queued (up to batch_)
+            const int n = ::recvmmsg(fd_, hdr_.data(), static_cast<unsigned>(batch_), MSG_WAITFORONE, nullptr);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                std::perror("loadgen: recvmmsg");
+                std::exit(1);
+            }
+            for (int i = 0; i < n; ++i) {
+                const auto& h = hdr_[static_cast<std::size_t>(i)];
+                const std::string_view d(static_cast<const char*>(h.msg_hdr.msg_iov->iov_base),
+                                         std::min<std::size_t>(h.msg_len, slot_size));
+                if (d.starts_with("SINK ")) {
+                    command(d.substr(5), peers_[static_cast<std::size_t>(i)], h.msg_hdr.msg_namelen);
+                } else {
+                    count(d);
+                }
+            }
+        }
+    }
+
+private:
+    static constexpr std::size_t slot_size = 65536;
+
+    void count(std::string_view d) {
+        ++received_;
+        const auto at = d.substr(0, 128).find("seq=");
+        constexpr std::size_t digits = seq_width;
+        if (at == std::string_view::npos || d.size() < at + 4 + digits) return;
+        std::uint64_t seq = 0;
+        for (std::size_t i = at + 4; i < at + 4 + digits; ++i) {
+            if (d[i] < '0' || d[i] > '9') return;
+            seq = seq * 10 + static_cast<std::uint64_t>(d[i] - '0');
+        }
+        if (seq < lo_ || seq >= hi_) return;
+        auto& word = seen_[(seq - lo_) / 64];
+        const std::uint64_t bit = std::uint64_t{1} << ((seq - lo_) % 64);
+        distinct_ += (word & bit) == 0;
+        word |= bit;
+    }
+
+    void command(std::string_view c, const sockaddr_storage& peer, socklen_t peer_size) {
+        char reply[96];
+        int size = 0;
+        if (c.starts_with("RESET ")) {
+            std::uint64_t lo = 0, hi = 0;
+            if (std::sscanf(std::string(c.substr(6)).c_str(), "%llu %llu", reinterpret_cast<unsigned long long*>(&lo),
+                            reinterpret_cast<unsigned long long*>(&hi)) != 2 || hi < lo || hi - lo > (1ull << 32)) {
+                size = std::snprintf(reply, sizeof reply, "error: RESET LO HI");
+            } else {
+                lo_ = lo;
+                hi_ = hi;
+                seen_.assign((hi - lo + 63) / 64, 0);
+                distinct_ = received_ = 0;
+                size = std::snprintf(reply, sizeof reply, "ok");
+            }
+        } else if (c == "REPORT") {
+            size = std::snprintf(reply, sizeof reply, "distinct=%llu received=%llu",
+                                 static_cast<unsigned long long>(distinct_), static_cast<unsigned long long>(received_));
+        } else if (c == "PING") {
+            size = std::snprintf(reply, sizeof reply, "pong");
+        } else {
+            size = std::snprintf(reply, sizeof reply, "error: unknown command");
+        }
+        ::sendto(fd_, reply, static_cast<std::size_t>(size), 0, reinterpret_cast<const sockaddr*>(&peer), peer_size);
+    }
+
+    int fd_ = -1;
+    std::size_t batch_;
+    std::vector<char> buffers_;
+    std::vector<iovec> iov_;
+    std::vector<mmsghdr> hdr_;
+    std::vector<sockaddr_storage> peers_;
+    std::uint64_t lo_ = 0, hi_ = 0;
+    std::vector<std::uint64_t> seen_;
+    std::uint64_t distinct_ = 0, received_ = 0;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const options o = parse(argc, argv);
+    if (!o.receive.empty()) null_collector(o).run();
     const int fd = open_socket(o);
     const message tmpl = make_template(o);
     const std::size_t msize = tmpl.bytes.size();
