@@ -215,7 +215,7 @@ entry pipeline::entry_of_(const queued& q) const {
     return decode(q.text, origin{q.slot, q.peer, q.time, q.may_repeat});
 }
 
-bool pipeline::is_repeat_(const entry& e, const queued& q) {
+bool pipeline::is_repeat_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now) {
     if (q.own) return false;
     // a stamped message is the same message whichever way it came; the text
     // is part of the key, so a sender that reuses its seq loses nothing
@@ -227,7 +227,7 @@ bool pipeline::is_repeat_(const entry& e, const queued& q) {
     } else {
         return false;
     }
-    if (!repeats_->repeated(key, std::chrono::steady_clock::now())) return false;
+    if (!repeats_->repeated(key, now)) return false;
     counters_.repeats.fetch_add(1, std::memory_order_relaxed);
     return true;
 }
@@ -293,9 +293,11 @@ void pipeline::run_writer_() noexcept {
                 pending_dedup_window_.reset();
             }
         }
+        // one clock read a batch: the window is seconds, a batch milliseconds
+        const auto taken = std::chrono::steady_clock::now();
         for (const auto& q : batch) {
             const entry e = entry_of_(q);
-            if (!is_repeat_(e, q)) write_(e, *outputs_);
+            if (!is_repeat_(e, q, taken)) write_(e, *outputs_);
         }
         dirty = dirty || !batch.empty();
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;

@@ -32,12 +32,7 @@ std::uint64_t payload_key(std::string_view source, std::string_view payload) noe
 }
 
 repeat_filter::repeat_filter(std::chrono::milliseconds window, std::size_t capacity)
-    : window_(window), mask_(std::bit_ceil(std::max<std::size_t>(capacity, 64)) - 1), limit_((mask_ + 1) / 2) {
-    if (window_.count() > 0) {
-        current_.resize(mask_ + 1);
-        previous_.resize(mask_ + 1);
-    }
-}
+    : window_(window), mask_(std::bit_ceil(std::max<std::size_t>(capacity, 64)) - 1), limit_((mask_ + 1) / 2) {}
 
 const repeat_filter::slot* repeat_filter::find_(const table& t, std::uint64_t key) const noexcept {
     for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
@@ -47,6 +42,13 @@ const repeat_filter::slot* repeat_filter::find_(const table& t, std::uint64_t ke
 }
 
 void repeat_filter::insert_(std::uint64_t key, time_point now) {
+    // the tables are made with the first key: a collector whose messages are
+    // never candidates (a unix socket, no stamps) spends no memory on them
+    if (current_.empty()) {
+        current_.resize(mask_ + 1);
+        previous_.resize(mask_ + 1);
+        started_ = now;
+    }
     if (count_ >= limit_ || now - started_ >= window_) {
         // the previous generation is older than the window now (or the table is full)
         std::swap(current_, previous_);
@@ -63,6 +65,7 @@ void repeat_filter::insert_(std::uint64_t key, time_point now) {
 bool repeat_filter::repeated(std::uint64_t key, time_point now) {
     if (window_.count() <= 0) return false;
     for (const table* t : {&current_, &previous_}) {
+        if (t->empty()) break;
         if (const slot* s = find_(*t, key); s && now - s->seen < window_) return true;
     }
     insert_(key, now);

@@ -110,7 +110,7 @@ private:
     void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
     entry entry_of_(const queued& q) const;
-    bool is_repeat_(const entry& e, const queued& q);
+    bool is_repeat_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now);
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
