@@ -23,10 +23,16 @@ namespace {
 constexpr auto writer_wait = std::chrono::milliseconds(250);
 // after a batch smaller than writer_full_batch the writer pauses before it
 // takes the next one: a steady stream then comes in large batches, with one
-// wake-up and one file write each, instead of a wake-up per entry
+// wake-up and one file write each, instead of a wake-up per entry. a reader
+// that waits for room ends the pause (see sender_wait_limit)
 constexpr auto writer_pause = std::chrono::milliseconds(1);
 constexpr std::size_t writer_full_batch = 1024;
 constexpr auto flush_interval = std::chrono::seconds(1);
+// a reader whose transport blocks its senders (origin::blocks_sender) waits
+// for room while this many entries are queued (at most half of
+// queue.max_entries), this long at a time, instead of filling the queue
+constexpr std::size_t sender_wait_limit = 2048;
+constexpr auto sender_max_wait = std::chrono::milliseconds(200);
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -142,7 +148,13 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
         read.peer.assign(from.peer_host);
         read.slot.assign(from.slot);
         read.may_repeat = from.may_repeat;
-        if (!queue_.try_push(std::move(read))) {
+        // a sender the transport can hold back waits in its socket rather than in
+        // the queue (nothing lost, little memory); for a while only: a stuck
+        // writer must not stop the reader for good
+        const bool accepted = from.blocks_sender
+                                ? queue_.push_or_wait(std::move(read), sender_wait_limit, sender_max_wait)
+                                : queue_.try_push(std::move(read));
+        if (!accepted) {
             counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
         }
     } catch (...) {
@@ -315,7 +327,7 @@ void pipeline::run_writer_() noexcept {
             dirty = false;
         }
         if (!open) break;
-        if (pause) std::this_thread::sleep_for(writer_pause);
+        if (pause) queue_.pause(writer_pause);
     }
     // the summary goes last and straight to the outputs: a full queue cannot lose it
     report_drops_(*outputs_, true);

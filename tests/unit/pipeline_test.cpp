@@ -123,6 +123,32 @@ TEST(pipeline, a_full_queue_counts_drops_and_reports_them_as_an_entry) {
     EXPECT_TRUE(contains(lines, fmt::format("({} in total)", drops)));
 }
 
+TEST(pipeline, a_transport_that_blocks_its_senders_waits_for_room_instead_of_dropping) {
+    temp_dir dir;
+    // far more messages than the tiny queue holds, from several readers at once
+    pipeline p(config_with({file_output(dir / "b.log")}, 16), {});
+    p.start();
+    constexpr int readers = 4, per_reader = 5000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < readers; ++t) {
+        threads.emplace_back([&, t] {
+            origin from{"logger", {}, clock::now()};
+            from.blocks_sender = true;  // as the posix mailslot
+            for (int i = 0; i < per_reader; ++i) {
+                p.on_message(fmt::format(R"({{"msg":"r{} m{}","app":"held"}})", t, i), from);
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    p.stop();
+    const auto lines = read_lines(dir / "b.log");
+    EXPECT_EQ(p.counters().queue_drops.load(), 0u);
+    EXPECT_EQ(count_from(lines, " held[-]: "), static_cast<std::size_t>(readers * per_reader));
+    EXPECT_FALSE(contains(lines, "entries dropped because the queue was full"));
+    EXPECT_TRUE(contains(lines, fmt::format("{} messages received, ", readers * per_reader))) << lines.back();
+    EXPECT_TRUE(contains(lines, ", 0 dropped, ")) << lines.back();
+}
+
 TEST(pipeline, plain_stop_is_ignored_and_logged_unless_allowed) {
     temp_dir dir;
     std::atomic<int> stops{0};

@@ -1,7 +1,9 @@
 #include <slotlog/queue.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -108,4 +110,166 @@ TEST(bounded_queue, wake_returns_a_waiting_consumer_without_items) {
     waker.join();
     EXPECT_TRUE(out.empty());
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}
+
+TEST(bounded_queue, push_or_wait_pushes_at_once_below_the_soft_limit) {
+    bounded_queue<int> q(8);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(q.push_or_wait(1, 2, 10s));
+    EXPECT_TRUE(q.push_or_wait(2, 2, 10s));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    EXPECT_EQ(q.size(), 2u);
+}
+
+TEST(bounded_queue, push_or_wait_waits_for_the_consumer_then_pushes) {
+    bounded_queue<int> q(8);
+    ASSERT_TRUE(q.push_or_wait(1, 2, 10s));
+    ASSERT_TRUE(q.push_or_wait(2, 2, 10s));
+    std::atomic<bool> pushed{false};
+    std::thread producer([&] {
+        EXPECT_TRUE(q.push_or_wait(3, 2, 10s));
+        pushed = true;
+    });
+    std::this_thread::sleep_for(50ms);
+    EXPECT_FALSE(pushed.load());  // still at the soft limit: it waits
+    EXPECT_EQ(q.size(), 2u);
+    std::vector<int> batch;
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    producer.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);  // woken by the batch, not the timeout
+    EXPECT_EQ(batch, (std::vector<int>{1, 2}));
+    batch.clear();
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    EXPECT_EQ(batch, std::vector<int>{3});
+}
+
+TEST(bounded_queue, push_or_wait_times_out_and_pushes_while_below_the_capacity) {
+    bounded_queue<int> q(3);
+    ASSERT_TRUE(q.push_or_wait(1, 1, 10s));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(q.push_or_wait(2, 1, 50ms));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+    EXPECT_EQ(q.size(), 2u);
+}
+
+TEST(bounded_queue, push_or_wait_times_out_and_drops_at_the_capacity) {
+    bounded_queue<int> q(2);
+    ASSERT_TRUE(q.try_push(1));
+    ASSERT_TRUE(q.try_push(2));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(q.push_or_wait(3, 2, 50ms));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+    EXPECT_EQ(q.size(), 2u);
+}
+
+TEST(bounded_queue, push_or_wait_keeps_half_the_capacity_for_others) {
+    bounded_queue<int> q(4);
+    // a soft limit above half the capacity is half the capacity
+    ASSERT_TRUE(q.push_or_wait(1, 100, 10s));
+    ASSERT_TRUE(q.push_or_wait(2, 100, 10s));
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(q.push_or_wait(3, 100, 50ms));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+    // the rest is there for try_push
+    EXPECT_TRUE(q.try_push(4));
+    EXPECT_FALSE(q.try_push(5));
+}
+
+TEST(bounded_queue, close_wakes_a_waiting_producer_and_refuses_its_item) {
+    bounded_queue<int> q(4);
+    ASSERT_TRUE(q.push_or_wait(1, 1, 10s));
+    std::thread closer([&] {
+        std::this_thread::sleep_for(20ms);
+        q.close();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_FALSE(q.push_or_wait(2, 1, 10s));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    closer.join();
+    std::vector<int> batch;
+    EXPECT_TRUE(q.pop_batch(batch, 0ms));
+    EXPECT_EQ(batch, std::vector<int>{1});
+}
+
+TEST(bounded_queue, after_a_timed_out_wait_producers_do_not_wait_again_until_a_batch_is_taken) {
+    bounded_queue<int> q(10);
+    ASSERT_TRUE(q.push_or_wait(1, 1, 10s));
+    ASSERT_TRUE(q.push_or_wait(2, 1, 50ms));  // one wait, timed out: a stuck consumer
+    // the consumer did not take a batch: no more waits (a 10 s wait would fail the test)
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 3; i <= 10; ++i) EXPECT_TRUE(q.push_or_wait(int(i), 1, 10s));
+    EXPECT_FALSE(q.push_or_wait(11, 1, 10s));  // at the capacity: dropped at once
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    // a batch taken: the next push at the soft limit waits again
+    std::vector<int> batch;
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    EXPECT_EQ(batch.size(), 10u);
+    ASSERT_TRUE(q.push_or_wait(12, 1, 10s));
+    start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(q.push_or_wait(13, 1, 50ms));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+}
+
+TEST(bounded_queue, push_or_wait_loses_nothing_with_a_slow_consumer_and_several_producers) {
+    bounded_queue<int> q(16);
+    constexpr int producers = 4, per_producer = 5000;
+    std::atomic<int> refused{0};
+    std::vector<std::thread> threads;
+    for (int p = 0; p < producers; ++p) {
+        threads.emplace_back([&, p] {
+            for (int i = 0; i < per_producer; ++i) {
+                if (!q.push_or_wait(p * per_producer + i, 4, 10s)) ++refused;
+            }
+        });
+    }
+    std::thread closer([&] {
+        for (auto& t : threads) t.join();
+        q.close();
+    });
+    std::vector<int> batch, all;
+    std::size_t largest = 0;
+    while (q.pop_batch(batch, 10ms)) {
+        largest = std::max(largest, batch.size());
+        all.insert(all.end(), batch.begin(), batch.end());
+        batch.clear();
+        std::this_thread::sleep_for(100us);  // slower than the producers
+    }
+    closer.join();
+    EXPECT_EQ(refused.load(), 0);
+    EXPECT_EQ(static_cast<int>(all.size()), producers * per_producer);
+    // a producer pushes only below the soft limit: the queue never holds more
+    EXPECT_LE(largest, 4u);
+}
+
+TEST(bounded_queue, pause_lasts_its_time_unless_a_producer_waits_for_room) {
+    bounded_queue<int> q(8);
+    ASSERT_TRUE(q.try_push(1));
+    auto start = std::chrono::steady_clock::now();
+    q.pause(50ms);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 40ms);
+    // a producer at the soft limit ends it: pausing on would only hold it up
+    std::thread producer([&] {
+        std::this_thread::sleep_for(20ms);
+        EXPECT_TRUE(q.push_or_wait(2, 1, 10s));
+    });
+    start = std::chrono::steady_clock::now();
+    q.pause(10s);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    std::vector<int> batch;
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    producer.join();
+    EXPECT_EQ(batch, std::vector<int>{1});
+}
+
+TEST(bounded_queue, close_ends_a_pause) {
+    bounded_queue<int> q(8);
+    std::thread closer([&] {
+        std::this_thread::sleep_for(20ms);
+        q.close();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    q.pause(10s);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    closer.join();
 }

@@ -18,6 +18,9 @@ struct origin {
     // the transport can deliver a message more than once (broadcasts arrive once
     // per transport and interface): identical payloads are de-duplicated
     bool may_repeat = false;
+    // the transport holds back its senders while we do not read (a full unix
+    // datagram socket blocks them): waiting for room in the queue loses nothing
+    bool blocks_sender = false;
 };
 
 // decodes one message into one entry, detecting the format per message in

@@ -53,7 +53,9 @@ struct pipeline_options {
 // the data flow of the collector: inputs (transport) -> bounded queue ->
 // writer thread: decode -> entry -> drop repeats -> route by min_level -> outputs (sinks).
 // readers only read (and catch control messages), so that a socket is
-// drained as fast as it fills; they never block on the outputs.
+// drained as fast as it fills; they never block on the outputs. a reader
+// whose transport holds back its senders (origin::blocks_sender) waits for
+// room in the queue instead, at most 200 ms at a time, rather than dropping.
 class pipeline final : public message_handler {
 public:
     // opens every output (throws std::runtime_error naming the one that fails)

@@ -45,6 +45,7 @@ private:
     // every message queued on the socket, in batches; how many were read
     int drain_(message_handler& handler, int limit) noexcept {
         origin from{slot_, {}, {}};
+        from.blocks_sender = true;
         int total = 0;
         while (limit < 0 || total < limit) {
             const int n = batch_.receive(reader_.native_handle());
