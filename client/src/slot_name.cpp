@@ -4,9 +4,13 @@
 
 #include <algorithm>
 
+#include "printable.h"
+
 namespace slotlog {
 
 namespace {
+
+using detail::printable;
 
 constexpr std::size_t max_name_length = 255;
 constexpr std::string_view mailslot_word = "mailslot";
@@ -16,23 +20,6 @@ std::string to_lower(std::string_view s) {
     // ascii only: non-ascii utf-8 bytes pass through unchanged
     for (char& c : out) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
-// the name as given, with control characters (a NUL would end what()) shown as \xHH
-std::string printable(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-        } else {
-            out += c;
-        }
     }
     return out;
 }

@@ -5,11 +5,14 @@
 
 #include <charconv>
 
+#include "printable.h"
 #include "system.h"
 
 namespace slotlog {
 
 namespace {
+
+using detail::printable;
 
 constexpr std::size_t max_netbios_name = 15;
 constexpr std::size_t max_host_name = 255;
@@ -18,23 +21,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
     return s;
-}
-
-// control characters shown as \xHH, so that an error message stays one readable line
-std::string printable(std::string_view text) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            out += "\\x";
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
-        } else {
-            out += c;
-        }
-    }
-    return out;
 }
 
 // what is wrong with a workgroup, "" if nothing. netbios forbids \/:*?"<>|, and
