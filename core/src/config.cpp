@@ -941,10 +941,21 @@ std::string config_problem::to_string() const {
 config_error::config_error(std::vector<config_problem> problems)
     : std::runtime_error(join_problems(problems)), problems_(std::move(problems)) {}
 
+namespace {
+
+// "127.0.0.1:0514" -> "127.0.0.1:514": one text per address
+std::string normal_bind(const std::string& bind) {
+    std::string why;
+    if (const auto e = parse_bind(bind, why)) return e->text();
+    return to_lower(bind);
+}
+
+} // namespace
+
 std::string input_config::key() const {
-    if (type == "mailslot" || slot.empty()) return endpoint();
+    if (slot.empty()) return endpoint();
     // the same endpoint read another way is another input (a reload replaces it)
-    return (type == "netbios" ? "netbios:" : "udp:") + endpoint().substr(4) + "/" + slot;
+    return type + ":" + normal_bind(bind) + "/" + slot;
 }
 
 std::string input_config::endpoint() const {
@@ -955,11 +966,8 @@ std::string input_config::endpoint() const {
             return "mailslot:" + to_lower(name);
         }
     }
-    if (type == "udp" || type == "netbios") {
-        std::string why;
-        if (const auto e = parse_bind(bind, why)) return "udp:" + e->text();
-        return "udp:" + to_lower(bind);
-    }
+    // a netbios input reads a udp port like a udp input
+    if (type == "udp" || type == "netbios") return "udp:" + normal_bind(bind);
     return type + ":" + name + bind;
 }
 
