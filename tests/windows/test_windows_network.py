@@ -6,56 +6,22 @@ import json
 import os
 import secrets
 import socket
-import struct
+import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import BIN, text, wine
 
-
-class Receiver:
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-
-    def receive(self, timeout=10.0):
-        self.sock.settimeout(timeout)
-        try:
-            return self.sock.recv(65536)
-        except socket.timeout:
-            return None
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from netbios_wire import Receiver, parse  # noqa: E402  (shared with the linux tests)
 
 
 @pytest.fixture
 def receiver():
     r = Receiver()
     yield r
-    r.sock.close()
-
-
-def netbios_name(encoded):
-    assert encoded[0] == 0x20 and encoded[33] == 0, encoded
-    raw = bytes(((encoded[1 + 2 * i] - 0x41) << 4) | (encoded[2 + 2 * i] - 0x41) for i in range(16))
-    return raw[:15].decode("ascii").rstrip(" "), raw[15]
-
-
-def parse(packet):
-    """rfc 1002 direct datagram + smb TRANSACTION mailslot write -> dict"""
-    assert packet is not None, "no datagram arrived"
-    msg_type, flags, _id, src_ip, src_port, dgm_length, _offset = struct.unpack(">BBH4sHHH", packet[:14])
-    assert flags == 0x0E and dgm_length == len(packet) - 14
-    smb = packet[82:]
-    assert smb[:4] == b"\xffSMB" and smb[4] == 0x25 and smb[32] == 17
-    data_count, data_offset = struct.unpack("<HH", smb[55:59])
-    opcode, _priority, mailslot_class = struct.unpack("<HHH", smb[61:67])
-    assert (opcode, mailslot_class) == (1, 2)
-    assert data_offset + data_count == len(smb)
-    return {
-        "type": msg_type, "source_ip": socket.inet_ntoa(src_ip), "source_port": src_port,
-        "source": netbios_name(packet[14:48]), "destination": netbios_name(packet[48:82]),
-        "mailslot": smb[69:smb.index(b"\0", 69)].decode("ascii"), "data": smb[data_offset:data_offset + data_count],
-    }
+    r.close()
 
 
 def test_broadcast_falls_back_to_the_broadcast_port(receiver):
