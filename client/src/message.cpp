@@ -2,7 +2,8 @@
 
 #include <slotlog/client.h>
 
-#include <atomic>
+#include <map>
+#include <mutex>
 #include <chrono>
 #include <cstdio>
 
@@ -12,7 +13,21 @@ namespace slotlog {
 
 namespace {
 
-std::atomic<std::uint64_t> next_seq{1};
+// the next number of each (slot, app) stream. past max_streams (an
+// application that makes up app names) every stream starts again at 1, which
+// a collector takes for a restart, never for a gap
+constexpr std::size_t max_streams = 4096;
+
+std::uint64_t next_seq(std::string_view slot, std::string_view app) {
+    static std::mutex mutex;
+    static std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> next;
+    std::lock_guard lock(mutex);
+    auto key = std::make_pair(std::string(slot), std::string(app));
+    if (const auto it = next.find(key); it != next.end()) return it->second++;
+    if (next.size() >= max_streams) next.clear();
+    next.emplace(std::move(key), 2);
+    return 1;
+}
 
 // escapes what json requires and passes every other byte through: the
 // collector repairs invalid utf-8, the client does not judge it
@@ -75,7 +90,7 @@ std::string make_json_message(std::string_view msg, const message_fields& fields
         append_json_string(out, host);
     }
     out += ",\"pid\":" + std::to_string(detail::process_id());
-    out += ",\"seq\":" + std::to_string(next_seq.fetch_add(1, std::memory_order_relaxed));
+    out += ",\"seq\":" + std::to_string(next_seq(fields.slot, fields.app));
     out += ",\"time\":\"" + utc_now() + "\"}";
     return out;
 }

@@ -225,7 +225,7 @@ int send_command(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
         throw usage_error(e.what());
     }
-    const slotlog::message_fields fields{level, app};
+    const slotlog::message_fields fields{level, app, writer->slot().name};
     auto put = [&](const std::string& m) { writer->put(raw ? m : slotlog::make_json_message(m, fields)); };
     try {
         if (!messages.empty()) {

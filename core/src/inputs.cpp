@@ -1,5 +1,6 @@
 #include "inputs.h"
 
+#include <functional>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -16,18 +17,20 @@ std::unique_ptr<input> make_input(const input_config& cfg) {
 
 datagram_delivery::datagram_delivery(const input_config& cfg)
     : mode_(cfg.type == "netbios" ? mode::wire : cfg.slot.empty() ? mode::plain : mode::either),
-      where_(cfg.type + ":" + cfg.bind), slot_(cfg.slot) {}
+      where_(cfg.type + ":" + cfg.bind), where_tag_(std::hash<std::string>{}(where_)), slot_(cfg.slot) {}
 
 void datagram_delivery::deliver(std::string_view datagram, std::string_view peer, clock::time_point received,
                                 message_handler& handler) noexcept {
+    // a plain datagram's sender is its address: its path is the input alone
+    origin plain{where_, peer, received, peer, false, where_tag_};
     if (mode_ == mode::plain) {
-        handler.on_message(datagram, origin{where_, peer, received, true});
+        handler.on_message(datagram, plain);
         return;
     }
     const auto decoded = wire::decode(datagram);
     if (!decoded.write) {
         if (mode_ == mode::either) {
-            handler.on_message(datagram, origin{where_, peer, received, true});
+            handler.on_message(datagram, plain);
             return;
         }
         try {
@@ -48,7 +51,11 @@ void datagram_delivery::deliver(std::string_view datagram, std::string_view peer
     } catch (...) {
         peer_.clear();
     }
-    handler.on_message(w.data, origin{slot_, peer_, received, true});
+    // a name may come from several addresses (a multi-homed sender): the
+    // address is part of the path. an unnamed write has no sender
+    const std::string_view sender = std::string_view(peer_).substr(0, w.source.name.size());
+    const auto path = where_tag_ ^ (std::hash<std::string_view>{}(peer) * 0x9e3779b97f4a7c15ull);
+    handler.on_message(w.data, origin{slot_, peer_, received, sender, true, path});
 }
 
 host_port split_host_port(const std::string& bind) {

@@ -4,6 +4,7 @@
 // make_mailslot_input and make_udp_input in its own files
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -68,6 +69,7 @@ private:
     enum class mode { plain, wire, either };
     mode mode_;
     std::string where_;                 // "udp:<bind>", "netbios:<bind>"
+    std::uint64_t where_tag_;           // the input, as part of a message's path
     std::string slot_;                  // the slot of unwrapped writes ("logger")
     std::string peer_;                  // "NAME/address" of the last write, reused
 };

@@ -14,6 +14,8 @@
 #include <slotlog/format.h>
 #include <slotlog/text.h>
 
+#include "gap_tracker.h"
+#include "rate_limit.h"
 #include "repeat_filter.h"
 
 namespace slotlog {
@@ -34,6 +36,11 @@ constexpr auto flush_interval = std::chrono::seconds(1);
 constexpr std::size_t sender_wait_limit = 2048;
 constexpr auto sender_max_wait = std::chrono::milliseconds(200);
 
+std::size_t plain_inputs(const config& cfg) {
+    return static_cast<std::size_t>(
+        std::count_if(cfg.inputs.begin(), cfg.inputs.end(), [](const input_config& in) { return in.type == "udp"; }));
+}
+
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -45,8 +52,12 @@ pipeline::pipeline(config cfg, pipeline_options options)
     : cfg_(std::move(cfg)), options_(std::move(options)), queue_(cfg_.queue_max_entries),
       allow_plain_stop_(options_.allow_plain_stop || cfg_.control.allow_plain_stop),
       control_(std::make_shared<control_plane>(cfg_.control)),
-      host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())),
-      repeats_(std::make_unique<repeat_filter>(cfg_.dedup_window)) {
+      plain_inputs_(plain_inputs(cfg_)), host_(sanitise(local_host_name())),
+      pid_(static_cast<std::int64_t>(spdlog::details::os::pid())),
+      own_problem_limit_(std::make_unique<rate_limit>(options_.own_problem_limit, options_.own_problem_window)),
+      repeats_(std::make_unique<repeat_filter>(cfg_.dedup_window)),
+      gaps_(std::make_unique<gap_tracker>(cfg_.dedup_window)),
+      gap_limit_(std::make_unique<rate_limit>(options_.own_problem_limit, options_.own_problem_window)) {
     outputs_ = open_outputs_(cfg_);
 }
 
@@ -100,6 +111,7 @@ void pipeline::reload(config cfg) {
         pending_outputs_ = std::move(outputs);
         if (cfg.dedup_window != cfg_.dedup_window) pending_dedup_window_ = cfg.dedup_window;
     }
+    plain_inputs_ = plain_inputs(cfg);
     for (auto& [key, in] : added) in->start(*this);
     for (auto it = inputs_.begin(); it != inputs_.end();) {
         const bool kept = std::any_of(cfg.inputs.begin(), cfg.inputs.end(),
@@ -147,7 +159,12 @@ void pipeline::on_message(std::string_view payload, const origin& from) noexcept
         read.text.assign(payload);
         read.peer.assign(from.peer_host);
         read.slot.assign(from.slot);
-        read.may_repeat = from.may_repeat;
+        // a sender name longer than a queued entry keeps is no sender: never a copy
+        if (from.sender.size() <= UINT8_MAX && from.peer_host.starts_with(from.sender)) {
+            read.sender_size = static_cast<std::uint8_t>(from.sender.size());
+            read.named = from.named;
+            read.path = from.path;
+        }
         // a sender the transport can hold back waits in its socket rather than in
         // the queue (nothing lost, little memory); for a while only: a stuck
         // writer must not stop the reader for good
@@ -204,9 +221,10 @@ void pipeline::on_control_(const std::string& text, const origin& from) noexcept
 }
 
 std::string pipeline::summary() const {
-    return fmt::format("{} messages received, {} entries written, {} dropped, {} repeats dropped",
+    return fmt::format("{} messages received, {} entries written, {} dropped, {} repeats dropped, {} messages missing",
                        counters_.received.load(), counters_.written.load(),
-                       counters_.queue_drops.load() + counters_.input_drops.load(), counters_.repeats.load());
+                       counters_.queue_drops.load() + counters_.input_drops.load(), counters_.repeats.load(),
+                       counters_.missing.load());
 }
 
 entry pipeline::self_entry_(level lvl, const std::string& msg, clock::time_point time) const {
@@ -224,24 +242,79 @@ entry pipeline::self_entry_(level lvl, const std::string& msg, clock::time_point
 
 entry pipeline::entry_of_(const queued& q) const {
     if (q.own) return self_entry_(q.lvl, q.text, q.time);
-    return decode(q.text, origin{q.slot, q.peer, q.time, q.may_repeat});
+    return decode(q.text, origin{q.slot, q.peer, q.time});
 }
 
-bool pipeline::is_repeat_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now) {
+namespace {
+
+bool stamped(const entry& e) { return e.pid && e.seq && !e.host.empty(); }
+
+} // namespace
+
+bool pipeline::is_copy_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now) {
     if (q.own) return false;
-    // a stamped message is the same message whichever way it came; the text
-    // is part of the key, so a sender that reuses its seq loses nothing
-    std::uint64_t key = 0;
-    if (e.pid && e.seq && !e.host.empty()) {
-        key = stamp_key(e.host, *e.pid, *e.seq, q.text);
-    } else if (q.may_repeat) {
-        key = payload_key(q.peer, q.text);
-    } else {
-        return false;
+    bool copy = false;
+    if (stamped(e)) {
+        // the same message whichever way it came; the text is part of the
+        // key, so a sender that reuses its seq loses nothing
+        copy = repeats_->stamped_copy(e.host, *e.pid, *e.seq, q.text, now);
+    } else if (q.sender_size > 0 && (q.named || plain_inputs_.load(std::memory_order_relaxed) > 1)) {
+        // a plain datagram's sender is its address, its path the input: with
+        // one udp input it has one path and cannot be a copy
+        copy = repeats_->unstamped_copy(std::string_view(q.peer).substr(0, q.sender_size), q.path, q.text, now);
     }
-    if (!repeats_->repeated(key, now)) return false;
-    counters_.repeats.fetch_add(1, std::memory_order_relaxed);
-    return true;
+    if (copy) counters_.repeats.fetch_add(1, std::memory_order_relaxed);
+    return copy;
+}
+
+void pipeline::follow_(const entry& e, std::chrono::steady_clock::time_point now) noexcept {
+    if (e.own || !stamped(e)) return;
+    try {
+        gaps_->seen(e.host, e.app, *e.pid, e.slot, *e.seq, now, due_gaps_);
+    } catch (...) {
+        // out of memory: this sender is not followed, nothing else changes
+    }
+}
+
+bool pipeline::report_gaps_(output_set& outputs, std::chrono::steady_clock::time_point now, bool final) noexcept {
+    bool wrote = false;
+    try {
+        // at the end nothing can fill a gap any more
+        if (final) {
+            gaps_->close_all(due_gaps_);
+        } else {
+            gaps_->expire(now, due_gaps_);
+        }
+        for (const auto& g : due_gaps_) {
+            counters_.gaps.fetch_add(1, std::memory_order_relaxed);
+            counters_.missing.fetch_add(g.missing(), std::memory_order_relaxed);
+            // a sender can open a gap a message: the entries are rate limited
+            if (!gap_limit_->allow(now)) {
+                ++gaps_left_out_;
+                missing_left_out_ += g.missing();
+                continue;
+            }
+            auto text = g.first == g.last ? fmt::format("{}: 1 message missing (seq {})", g.label, g.first)
+                                          : fmt::format("{}: {} messages missing (seq {} to {})", g.label,
+                                                        g.missing(), g.first, g.last);
+            own_problem_(level::warning, text);
+            write_(self_entry_(level::warning, text), outputs);
+            wrote = true;
+        }
+        due_gaps_.clear();
+        if (gaps_left_out_ > 0 && (final || gap_limit_->allow(now))) {
+            const auto text = fmt::format("{} more gaps in stamped senders' numbers were not reported one by one: "
+                                          "{} messages missing ({} in all since the start)",
+                                          gaps_left_out_, missing_left_out_, counters_.missing.load());
+            own_problem_(level::warning, text);
+            write_(self_entry_(level::warning, text), outputs);
+            wrote = true;
+            gaps_left_out_ = missing_left_out_ = 0;
+        }
+    } catch (...) {
+        due_gaps_.clear();
+    }
+    return wrote;
 }
 
 void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
@@ -250,16 +323,10 @@ void pipeline::own_problem_(level lvl, const std::string& msg) noexcept {
         std::string text;
         {
             std::lock_guard lock(own_problem_mutex_);
-            const auto now = std::chrono::steady_clock::now();
-            if (now - own_problem_window_ >= options_.own_problem_window) {
-                own_problem_window_ = now;
-                own_problems_in_window_ = 0;
-            }
-            if (own_problems_in_window_ >= options_.own_problem_limit) {
+            if (!own_problem_limit_->allow(std::chrono::steady_clock::now())) {
                 ++own_problems_left_out_;
                 return;
             }
-            ++own_problems_in_window_;
             text = msg;
             if (own_problems_left_out_ > 0) {
                 text += fmt::format(" ({} more of the collector's warnings and errors were left out here; "
@@ -302,6 +369,7 @@ void pipeline::run_writer_() noexcept {
             }
             if (pending_dedup_window_) {
                 repeats_ = std::make_unique<repeat_filter>(*pending_dedup_window_);
+                gaps_->set_window(*pending_dedup_window_);
                 pending_dedup_window_.reset();
             }
         }
@@ -309,9 +377,12 @@ void pipeline::run_writer_() noexcept {
         const auto taken = std::chrono::steady_clock::now();
         for (const auto& q : batch) {
             const entry e = entry_of_(q);
-            if (!is_repeat_(e, q, taken)) write_(e, *outputs_);
+            if (is_copy_(e, q, taken)) continue;
+            follow_(e, taken);
+            write_(e, *outputs_);
         }
-        dirty = dirty || !batch.empty();
+        const bool gaps_written = report_gaps_(*outputs_, taken, false);
+        dirty = dirty || !batch.empty() || gaps_written;
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();
         // after the batch: what was read before the request is in the old file
@@ -329,7 +400,9 @@ void pipeline::run_writer_() noexcept {
         if (!open) break;
         if (pause) queue_.pause(writer_pause);
     }
-    // the summary goes last and straight to the outputs: a full queue cannot lose it
+    // the summary goes last and straight to the outputs: a full queue cannot lose it.
+    // nothing can fill a gap now
+    report_gaps_(*outputs_, std::chrono::steady_clock::now(), true);
     report_drops_(*outputs_, true);
     write_(self_entry_(level::notice, "slotlogd stopping: " + summary()), *outputs_);
     flush_(*outputs_);

@@ -2,74 +2,137 @@
 
 #include <algorithm>
 #include <bit>
-#include <functional>
-#include <string_view>
 
 namespace slotlog {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
-    // boost's hash_combine, widened to 64 bits
-    return h ^ (v + 0x9e3779b97f4a7c15ull + (h << 12) + (h >> 4));
+// 0 marks an empty slot or an unused path
+template <typename T>
+T non_zero(T v) noexcept {
+    return v == 0 ? 1 : v;
 }
-
-std::uint64_t hash_of(std::string_view s) noexcept { return std::hash<std::string_view>{}(s); }
-
-// 0 marks an empty slot
-std::uint64_t non_zero(std::uint64_t h) noexcept { return h == 0 ? 1 : h; }
 
 } // namespace
 
-std::uint64_t stamp_key(std::string_view host, std::int64_t pid, std::int64_t seq, std::string_view payload) noexcept {
-    std::uint64_t h = mix(hash_of(host), static_cast<std::uint64_t>(pid));
-    h = mix(mix(h, static_cast<std::uint64_t>(seq)), 0x5354414d50ull);  // "STAMP": never equal to a payload key
-    return non_zero(mix(h, hash_of(payload)));
+template <typename Slot>
+repeat_filter::table<Slot>::table(std::size_t capacity, std::uint64_t window_ms)
+    : mask_(std::bit_ceil(std::max<std::size_t>(capacity, 64)) - 1), limit_((mask_ + 1) / 2),
+      window_ms_(window_ms) {}
+
+template <typename Slot>
+std::size_t repeat_filter::table<Slot>::index_(const generation& g, std::uint64_t key) const noexcept {
+    std::size_t i = key & mask_;
+    while (g[i].key != 0 && g[i].key != key) i = (i + 1) & mask_;
+    return i;
 }
 
-std::uint64_t payload_key(std::string_view source, std::string_view payload) noexcept {
-    return non_zero(mix(mix(hash_of(source), source.size()), hash_of(payload)));
+template <typename Slot>
+void repeat_filter::table<Slot>::rotate_(std::uint64_t now_ms) {
+    std::swap(current_, previous_);
+    std::fill(current_.begin(), current_.end(), Slot{});
+    count_ = 0;
+    started_ = now_ms;
 }
 
-repeat_filter::repeat_filter(std::chrono::milliseconds window, std::size_t capacity)
-    : window_(window), mask_(std::bit_ceil(std::max<std::size_t>(capacity, 64)) - 1), limit_((mask_ + 1) / 2) {}
+template <typename Slot>
+void repeat_filter::table<Slot>::age_(std::uint64_t now_ms) noexcept {
+    if (current_.empty() || now_ms - started_ < window_ms_) return;
+    // previous_ is older than the window now; after two windows both are
+    if (now_ms - started_ >= 2 * window_ms_) std::fill(current_.begin(), current_.end(), Slot{});
+    rotate_(now_ms);
+}
 
-const repeat_filter::slot* repeat_filter::find_(const table& t, std::uint64_t key) const noexcept {
-    for (std::size_t i = key & mask_;; i = (i + 1) & mask_) {
-        if (t[i].key == key) return &t[i];
-        if (t[i].key == 0) return nullptr;
+template <typename Slot>
+const Slot* repeat_filter::table<Slot>::find(std::uint64_t key, std::uint64_t now_ms) noexcept {
+    age_(now_ms);
+    for (const generation* g : {&current_, &previous_}) {
+        if (g->empty()) break;
+        const Slot& s = (*g)[index_(*g, key)];
+        if (s.key == key) return &s;
     }
+    return nullptr;
 }
 
-void repeat_filter::insert_(std::uint64_t key, time_point now) {
+template <typename Slot>
+Slot& repeat_filter::table<Slot>::update(std::uint64_t key, std::uint64_t now_ms) {
+    age_(now_ms);
     // the tables are made with the first key: a collector whose messages are
     // never candidates (a unix socket, no stamps) spends no memory on them
     if (current_.empty()) {
         current_.resize(mask_ + 1);
         previous_.resize(mask_ + 1);
-        started_ = now;
+        started_ = now_ms;
     }
-    if (count_ >= limit_ || now - started_ >= window_) {
-        // the previous generation is older than the window now (or the table is full)
-        std::swap(current_, previous_);
-        std::fill(current_.begin(), current_.end(), slot{});
-        count_ = 0;
-        started_ = now;
-    }
-    std::size_t i = key & mask_;
-    while (current_[i].key != 0 && current_[i].key != key) i = (i + 1) & mask_;
-    if (current_[i].key == 0) ++count_;
-    current_[i] = slot{key, now};
+    if (count_ >= limit_) rotate_(now_ms);
+    Slot& s = current_[index_(current_, key)];
+    if (s.key == key) return s;
+    const Slot& old = previous_[index_(previous_, key)];
+    s = old.key == key ? old : Slot{};
+    s.key = key;
+    ++count_;
+    return s;
 }
 
-bool repeat_filter::repeated(std::uint64_t key, time_point now) {
-    if (window_.count() <= 0) return false;
-    for (const table* t : {&current_, &previous_}) {
-        if (t->empty()) break;
-        if (const slot* s = find_(*t, key); s && now - s->seen < window_) return true;
+repeat_filter::repeat_filter(std::chrono::milliseconds window, std::size_t capacity, hash_key key)
+    : window_(window), key_(key),
+      stamps_(capacity, static_cast<std::uint64_t>(std::max<std::int64_t>(window.count(), 0))),
+      copies_(capacity, static_cast<std::uint64_t>(std::max<std::int64_t>(window.count(), 0))) {}
+
+std::uint64_t repeat_filter::ms_(time_point now) noexcept {
+    if (!epoch_set_) {
+        epoch_ = now;
+        epoch_set_ = true;
     }
-    insert_(key, now);
+    if (now < epoch_) return 0;
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now - epoch_).count());
+}
+
+bool repeat_filter::within_(std::uint32_t then, std::uint64_t now_ms) const noexcept {
+    return static_cast<std::uint32_t>(static_cast<std::uint32_t>(now_ms) - then) <
+           static_cast<std::uint64_t>(window_.count());
+}
+
+bool repeat_filter::stamped_copy(std::string_view host, std::int64_t pid, std::int64_t seq,
+                                 std::string_view payload, time_point now) {
+    if (window_.count() <= 0) return false;
+    const auto now_ms = ms_(now);
+    const auto key = non_zero(keyed_hash(key_)
+                                  .add(host)
+                                  .add(static_cast<std::uint64_t>(pid))
+                                  .add(static_cast<std::uint64_t>(seq))
+                                  .add(payload)
+                                  .finish());
+    // a copy does not extend its original's window
+    if (const auto* s = stamps_.find(key, now_ms); s && within_(s->seen, now_ms)) return true;
+    stamps_.update(key, now_ms).seen = static_cast<std::uint32_t>(now_ms);
     return false;
+}
+
+bool repeat_filter::unstamped_copy(std::string_view sender, std::uint64_t path, std::string_view payload,
+                                   time_point now) {
+    if (window_.count() <= 0) return false;
+    const auto now_ms = ms_(now);
+    const auto key = non_zero(keyed_hash(key_).add(sender).add(payload).finish());
+    const auto tag = non_zero(static_cast<std::uint32_t>(path ^ (path >> 32)));
+    const auto* found = copies_.find(key, now_ms);
+    copy_slot s;
+    s.key = key;
+    if (found && within_(found->episode, now_ms)) {
+        s = *found;
+    } else {
+        s.episode = static_cast<std::uint32_t>(now_ms);   // a new episode
+    }
+    int i = 0;
+    while (i < copy_slot::paths && s.path[i] != tag && s.path[i] != 0) ++i;
+    if (i == copy_slot::paths) return false;   // a path too many: new, never hidden
+    s.path[i] = tag;
+    // new while this path has brought no fewer than any other
+    const bool fresh = s.count[i] >= s.messages;
+    if (s.count[i] != UINT16_MAX) ++s.count[i];   // saturated: every arrival is new
+    if (fresh) s.messages = s.count[i];
+    copies_.update(key, now_ms) = s;
+    return !fresh;
 }
 
 } // namespace slotlog

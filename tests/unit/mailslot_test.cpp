@@ -759,3 +759,15 @@ TEST(message, sequence_counts_up) {
 }
 
 TEST(message, host_name_is_known) { EXPECT_FALSE(slotlog::local_host_name().empty()); }
+
+TEST(message, each_slot_and_app_of_a_process_is_numbered_from_one) {
+    const auto seq = [](std::string_view slot, std::string_view app) {
+        return nlohmann::json::parse(slotlog::make_json_message("m", {"", app, slot}))["seq"].get<std::uint64_t>();
+    };
+    EXPECT_EQ(seq("numbered", "billing"), 1u);
+    EXPECT_EQ(seq("numbered", "billing"), 2u);
+    // another app, another slot: streams of their own, which a collector follows apart
+    EXPECT_EQ(seq("numbered", "auth"), 1u);
+    EXPECT_EQ(seq("numbered-audit", "billing"), 1u);
+    EXPECT_EQ(seq("numbered", "billing"), 3u);
+}

@@ -406,8 +406,19 @@ TEST(pipeline, a_flood_of_own_warnings_reaches_the_host_a_few_a_minute_and_the_f
 
 namespace {
 
-void send_from(pipeline& p, std::string_view payload, std::string_view peer, bool may_repeat) {
-    p.on_message(payload, origin{"logger", peer, clock::now(), may_repeat});
+// a message from a sender the transport names: peer "NAME/address" or an
+// address, and the path it came by
+void send_from(pipeline& p, std::string_view payload, std::string_view peer, std::size_t sender_size = 0,
+               bool named = false, std::uint64_t path = 0) {
+    p.on_message(payload, origin{"logger", peer, clock::now(), peer.substr(0, sender_size), named, path});
+}
+
+std::vector<std::string> messages_of(const std::vector<std::string>& lines, std::string_view marker) {
+    std::vector<std::string> out;
+    for (const auto& l : lines) {
+        if (l.find(marker) != std::string::npos) out.push_back(l.substr(l.find("]: ") + 3));
+    }
+    return out;
 }
 
 } // namespace
@@ -417,13 +428,13 @@ TEST(pipeline, a_stamped_message_that_arrives_again_is_dropped_and_counted) {
     pipeline p(config_with({file_output(dir / "all.log")}), {});
     p.start();
     const std::string stamped = R"({"msg":"once","host":"WEB01","pid":42,"seq":7})";
-    // one copy per transport: the mailslot and a broadcast, from different peers
-    send_from(p, stamped, "", false);
-    send_from(p, stamped, "WEB01/10.0.0.5", true);
-    send_from(p, stamped, "10.0.0.5", true);
+    // one copy per transport: the local slot, and broadcasts from one name by two ports
+    send_from(p, stamped, "");
+    send_from(p, stamped, "WEB01/10.0.0.5", 5, true, 1);
+    send_from(p, stamped, "WEB01/10.0.0.5", 5, true, 2);
     // the next message of the same process, and a reused seq with other text
-    send_from(p, R"({"msg":"twice","host":"WEB01","pid":42,"seq":8})", "", false);
-    send_from(p, R"({"msg":"other text","host":"WEB01","pid":42,"seq":7})", "", false);
+    send_from(p, R"({"msg":"twice","host":"WEB01","pid":42,"seq":8})", "");
+    send_from(p, R"({"msg":"other text","host":"WEB01","pid":42,"seq":7})", "");
     p.stop();
     const auto lines = read_lines(dir / "all.log");
     EXPECT_EQ(count_from(lines, ": once"), 1u);
@@ -431,24 +442,110 @@ TEST(pipeline, a_stamped_message_that_arrives_again_is_dropped_and_counted) {
     EXPECT_EQ(count_from(lines, ": other text"), 1u);
     EXPECT_EQ(p.counters().repeats.load(), 2u);
     EXPECT_TRUE(contains(lines, "5 messages received, ")) << lines.back();
-    EXPECT_TRUE(contains(lines, ", 0 dropped, 2 repeats dropped")) << lines.back();
+    EXPECT_TRUE(contains(lines, ", 0 dropped, 2 repeats dropped, 0 messages missing")) << lines.back();
 }
 
-TEST(pipeline, unstamped_repeats_are_dropped_only_where_the_transport_can_repeat) {
+TEST(pipeline, an_unstamped_payload_again_by_the_same_path_is_a_new_message) {
     temp_dir dir;
     pipeline p(config_with({file_output(dir / "all.log")}), {});
     p.start();
-    send_from(p, "disk full", "10.0.0.5", true);
-    send_from(p, "disk full", "10.0.0.5", true);    // a copy: dropped
-    send_from(p, "disk full", "10.0.0.6", true);    // another sender: kept
-    send_from(p, "local line", "", false);          // a unix socket never repeats: both kept
-    send_from(p, "local line", "", false);
+    const std::string sentence = "the quick brown fox jumps over the lazy dog";
+    for (std::size_t at = 0, end = 0; at < sentence.size(); at = end + 1) {
+        end = std::min(sentence.find(' ', at), sentence.size());
+        send_from(p, sentence.substr(at, end - at), "PC1/10.0.0.5", 3, true, 1);
+    }
+    for (int i = 0; i < 3; ++i) send_from(p, "connection refused", "PC1/10.0.0.5", 3, true, 1);
+    // a plain datagram's sender is its address; with fewer than two udp inputs it has one path
+    for (int i = 0; i < 3; ++i) send_from(p, "disk full", "10.0.0.6", 8, false, 7);
+    // no sender named (a local socket, the windows mailslot): never a copy
+    for (int i = 0; i < 2; ++i) send_from(p, "local line", "");
     p.stop();
     const auto lines = read_lines(dir / "all.log");
-    EXPECT_EQ(count_from(lines, " 10.0.0.5 -[-]: disk full"), 1u);
-    EXPECT_EQ(count_from(lines, " 10.0.0.6 -[-]: disk full"), 1u);
+    EXPECT_EQ(messages_of(lines, " PC1/10.0.0.5 -[-]: "),
+              (std::vector<std::string>{"the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog",
+                                        "connection refused", "connection refused", "connection refused"}));
+    EXPECT_EQ(count_from(lines, " 10.0.0.6 -[-]: disk full"), 3u);
     EXPECT_EQ(count_from(lines, ": local line"), 2u);
-    EXPECT_EQ(p.counters().repeats.load(), 1u);
+    EXPECT_EQ(p.counters().repeats.load(), 0u);
+}
+
+TEST(pipeline, an_unstamped_copy_by_another_path_is_dropped_and_a_second_send_is_kept) {
+    temp_dir dir;
+    pipeline p(config_with({file_output(dir / "all.log")}), {});
+    p.start();
+    // one send over two ports, another address of the same name, then the same send again
+    send_from(p, "disk full", "PC1/10.0.0.5", 3, true, 1);
+    send_from(p, "disk full", "PC1/10.0.0.5", 3, true, 2);
+    send_from(p, "disk full", "PC1/10.0.1.5", 3, true, 3);
+    send_from(p, "disk full", "PC1/10.0.0.5", 3, true, 2);
+    send_from(p, "disk full", "PC1/10.0.0.5", 3, true, 1);
+    // another name with the same payload by another path: another sender
+    send_from(p, "disk full", "PC2/10.0.0.5", 3, true, 2);
+    // a write with no name names no sender
+    send_from(p, "no name", "10.0.0.5", 0, true, 1);
+    send_from(p, "no name", "10.0.0.5", 0, true, 2);
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(count_from(lines, " PC1/10.0.0.5 -[-]: disk full") + count_from(lines, " PC1/10.0.1.5 -[-]: disk full"),
+              2u);
+    EXPECT_EQ(count_from(lines, " PC2/10.0.0.5 -[-]: disk full"), 1u);
+    EXPECT_EQ(count_from(lines, ": no name"), 2u);
+    EXPECT_EQ(p.counters().repeats.load(), 3u);
+}
+
+TEST(pipeline, a_gap_in_a_stamped_senders_numbers_is_one_warning_and_counted) {
+    temp_dir dir;
+    auto cfg = config_with({file_output(dir / "all.log")});
+    cfg.dedup_window = std::chrono::milliseconds(100);
+    pipeline p(cfg, {});
+    p.start();
+    int sent = 0;
+    const auto stamped = [&](int seq, std::string_view app = "billing") {
+        return fmt::format(R"({{"msg":"m{}","host":"WEB01","app":"{}","pid":42,"seq":{}}})", ++sent, app, seq);
+    };
+    for (int s = 1; s <= 10; ++s) send(p, stamped(s));
+    for (int s = 16; s <= 20; ++s) send(p, stamped(s));
+    // out of order, and a restart: no warning
+    for (int s : {1, 2, 4, 3, 5}) send(p, stamped(s, "orders"));
+    for (int s : {1, 2, 3, 1, 2}) send(p, stamped(s, "restarts"));
+    // reported one window later, without another message
+    for (int i = 0; i < 500 && !contains(read_lines(dir / "all.log"), "missing"); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    // one still open at the stop is reported then
+    send(p, stamped(22, "billing"));
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(messages_of(lines, " slotlogd["),
+              (std::vector<std::string>{"control plane off: no control.key_file configured",
+                                        "WEB01 billing[42]: 5 messages missing (seq 11 to 15)",
+                                        "WEB01 billing[42]: 1 message missing (seq 21)",
+                                        "slotlogd stopping: 26 messages received, 29 entries written, 0 dropped, "
+                                        "0 repeats dropped, 6 messages missing"}));
+    EXPECT_EQ(p.counters().gaps.load(), 2u);
+    EXPECT_EQ(p.counters().missing.load(), 6u);
+}
+
+TEST(pipeline, gap_warnings_are_rate_limited_and_the_rest_is_summed_up) {
+    temp_dir dir;
+    std::vector<std::string> host;
+    pipeline_options options;
+    options.own_problem_limit = 3;
+    options.own_problem_window = std::chrono::minutes(1);
+    options.on_own_problem = [&](level, const std::string& what) { host.push_back(what); };
+    auto cfg = config_with({file_output(dir / "all.log")});
+    cfg.dedup_window = std::chrono::milliseconds(0);
+    pipeline p(cfg, options);
+    p.start();
+    // a hostile sender skips every other number: one gap a message
+    for (int s = 1; s <= 201; s += 2) send(p, fmt::format(R"({{"msg":"x","host":"EVIL","pid":1,"seq":{}}})", s));
+    p.stop();
+    const auto lines = read_lines(dir / "all.log");
+    EXPECT_EQ(count_from(lines, "EVIL -[1]: 1 message missing"), 3u);
+    EXPECT_TRUE(contains(lines, "97 more gaps in stamped senders' numbers were not reported one by one: "
+                                "97 messages missing (100 in all since the start)"));
+    EXPECT_TRUE(contains(lines, ", 100 messages missing"));
+    EXPECT_EQ(p.counters().gaps.load(), 100u);
 }
 
 TEST(pipeline, dedup_window_zero_keeps_every_copy) {
@@ -458,7 +555,7 @@ TEST(pipeline, dedup_window_zero_keeps_every_copy) {
     pipeline p(std::move(cfg), {});
     p.start();
     const std::string stamped = R"({"msg":"copy","host":"WEB01","pid":42,"seq":7})";
-    for (int i = 0; i < 3; ++i) send_from(p, stamped, "10.0.0.5", true);
+    for (int i = 0; i < 3; ++i) send_from(p, stamped, "WEB01/10.0.0.5", 5, true, static_cast<std::uint64_t>(i));
     p.stop();
     EXPECT_EQ(count_from(read_lines(dir / "all.log"), ": copy"), 3u);
     EXPECT_EQ(p.counters().repeats.load(), 0u);
@@ -470,16 +567,16 @@ TEST(pipeline, a_reload_applies_a_new_dedup_window) {
     cfg.dedup_window = std::chrono::milliseconds(0);
     pipeline p(cfg, {});
     p.start();
-    send_from(p, "copy", "10.0.0.5", true);
-    send_from(p, "copy", "10.0.0.5", true);
+    send_from(p, "copy", "PC1/10.0.0.5", 3, true, 1);
+    send_from(p, "copy", "PC1/10.0.0.5", 3, true, 2);
     for (int i = 0; i < 500 && count_from(read_lines(dir / "all.log"), ": copy") < 2; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     cfg.dedup_window = std::chrono::milliseconds(2000);
     // the writer takes the new window before its next batch
     p.reload(cfg);
-    send_from(p, "after", "10.0.0.5", true);
-    send_from(p, "after", "10.0.0.5", true);
+    send_from(p, "after", "PC1/10.0.0.5", 3, true, 1);
+    send_from(p, "after", "PC1/10.0.0.5", 3, true, 2);
     p.stop();
     const auto lines = read_lines(dir / "all.log");
     EXPECT_EQ(count_from(lines, ": copy"), 2u);

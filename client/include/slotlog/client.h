@@ -211,10 +211,14 @@ private:
 };
 
 // what `slotlog send` and applications send: a json entry stamped with host,
-// pid and a per-process sequence number, so collectors can tell repeats
+// pid and a sequence number, so that collectors can tell copies and say when
+// messages went missing. the numbers count from 1 for each (slot, app) of a
+// process, the stream a collector follows: messages of one app to a slot
+// that another collector reads leave no gap in this one's numbers
 struct message_fields {
-    std::string_view level;              // empty: not sent (collector uses info)
-    std::string_view app;                // empty: not sent
+    std::string_view level{};            // empty: not sent (collector uses info)
+    std::string_view app{};              // empty: not sent
+    std::string_view slot{};             // the slot's name ("logger"), for the numbering
 };
 std::string make_json_message(std::string_view msg, const message_fields& fields);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,9 +16,14 @@ struct origin {
     std::string_view slot;            // input name, copied into entry::slot
     std::string_view peer_host;       // sender's host where the transport knows it, else empty
     clock::time_point received{};     // the entry's time unless the message has its own
-    // the transport can deliver a message more than once (broadcasts arrive once
-    // per transport and interface): identical payloads are de-duplicated
-    bool may_repeat = false;
+    // for copies (a broadcast arrives once per transport and interface, see
+    // repeat_filter.h): the sender as the transport names it, a prefix of
+    // peer_host (a netbios name, or the whole address); empty where the
+    // transport names none (a local socket, the windows mailslot), and then
+    // an unstamped message is never taken for a copy
+    std::string_view sender{};
+    bool named = false;               // sender is a name, which several addresses may carry
+    std::uint64_t path = 0;           // the way it came: the input, and a named sender's address
     // the transport holds back its senders while we do not read (a full unix
     // datagram socket blocks them): waiting for room in the queue loses nothing
     bool blocks_sender = false;

@@ -22,13 +22,18 @@
 namespace slotlog {
 
 class repeat_filter;
+class gap_tracker;
+struct sequence_gap;
+class rate_limit;
 
 struct pipeline_counters {
     std::atomic<std::uint64_t> received{0};      // messages read from every input
     std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
     std::atomic<std::uint64_t> input_drops{0};   // messages an input could not deliver
     std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
-    std::atomic<std::uint64_t> repeats{0};       // messages dropped as repeats (dedup_window)
+    std::atomic<std::uint64_t> repeats{0};       // copies dropped (dedup_window, repeat_filter.h)
+    std::atomic<std::uint64_t> gaps{0};          // gaps in stamped senders' numbers (gap_tracker.h)
+    std::atomic<std::uint64_t> missing{0};       // the messages those gaps left out
     std::atomic<std::uint64_t> output_errors{0}; // writes an output failed
 };
 
@@ -51,7 +56,8 @@ struct pipeline_options {
 };
 
 // the data flow of the collector: inputs (transport) -> bounded queue ->
-// writer thread: decode -> entry -> drop repeats -> route by min_level -> outputs (sinks).
+// writer thread: decode -> entry -> drop copies, follow stamped senders'
+// numbers -> route by min_level -> outputs (sinks).
 // readers only read (and catch control messages), so that a socket is
 // drained as fast as it fills; they never block on the outputs. a reader
 // whose transport holds back its senders (origin::blocks_sender) waits for
@@ -82,7 +88,7 @@ public:
     void on_problem(level lvl, const std::string& what) noexcept override;
 
     const pipeline_counters& counters() const noexcept { return counters_; }
-    // "N messages received, N entries written, N dropped"
+    // "N messages received, N entries written, N dropped, N repeats dropped, N messages missing"
     std::string summary() const;
 
 private:
@@ -95,9 +101,11 @@ private:
         std::string text;              // the payload, or the collector's own message
         std::string peer;              // the sender, where the transport knows it
         std::string slot;              // the input
+        std::uint64_t path = 0;        // origin::path
+        std::uint8_t sender_size = 0;  // origin::sender, the start of peer
+        bool named = false;            // origin::named
         level lvl = level::info;       // the collector's own only
         bool own = false;
-        bool may_repeat = false;       // origin::may_repeat
     };
 
     void run_writer_() noexcept;
@@ -112,7 +120,11 @@ private:
     void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
     entry entry_of_(const queued& q) const;
-    bool is_repeat_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now);
+    bool is_copy_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now);
+    void follow_(const entry& e, std::chrono::steady_clock::time_point now) noexcept;
+    // reports the gaps that are due (final: every open one), under gap_limit_;
+    // true if it wrote an entry
+    bool report_gaps_(output_set& outputs, std::chrono::steady_clock::time_point now, bool final) noexcept;
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
@@ -134,6 +146,9 @@ private:
     std::shared_ptr<output_set> outputs_;        // the writer thread's
     std::shared_ptr<output_set> pending_outputs_;
     std::optional<std::chrono::milliseconds> pending_dedup_window_;
+    // udp inputs (plain datagrams) in the configuration: with one, a plain
+    // datagram has one path and is never a copy
+    std::atomic<std::size_t> plain_inputs_;
 
     std::map<std::string, std::unique_ptr<input>> inputs_;  // by input_config::key()
     std::thread writer_;
@@ -142,13 +157,16 @@ private:
     std::string host_;
     std::int64_t pid_;
 
-    std::mutex own_problem_mutex_;               // guards the three below
-    std::chrono::steady_clock::time_point own_problem_window_{};
-    std::uint32_t own_problems_in_window_ = 0;
+    std::mutex own_problem_mutex_;               // guards the two below
+    std::unique_ptr<rate_limit> own_problem_limit_;
     std::uint64_t own_problems_left_out_ = 0;
 
     // writer thread only
     std::unique_ptr<repeat_filter> repeats_;
+    std::unique_ptr<gap_tracker> gaps_;
+    std::vector<sequence_gap> due_gaps_;
+    std::unique_ptr<rate_limit> gap_limit_;      // gap entries: the own problems' limit
+    std::uint64_t gaps_left_out_ = 0, missing_left_out_ = 0;
     std::string text_line_, json_line_;
     std::uint64_t reported_drops_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_drop_report_;

@@ -62,8 +62,9 @@ public:
 
 private:
     void run(message_handler& handler) noexcept override {
-        // remote writes arrive here too, once per transport: repeats are possible
-        origin from{slot_.name, {}, {}, true};
+        // remote writes arrive here too, once per transport, but nothing names
+        // their sender: only stamped copies can be told (repeat_filter.h)
+        origin from{slot_.name, {}, {}};
         for (;;) {
             if (::WaitForSingleObject(stop_event_.get(), 0) == WAIT_OBJECT_0) {
                 drain_(handler, from);
