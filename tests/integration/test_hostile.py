@@ -624,3 +624,71 @@ def test_hostile_datagrams_then_normal_ones(tmp_path, collectors):
           f"{len(normals)} normal unix, {len(udp_normals)} normal udp; {stops} STOP warnings, "
           f"{unix_drops} unix drops, {len(udp_drops)} udp drops, {controls_rejected} control rejections, "
           f"{udp_kernel_lost} kernel udp drops; sent in {sent_in:.1f}s, stopped after {stopped_in:.1f}s")
+
+
+# ---- spoofed stamps: they reach only the stamp they copy ----
+
+GAP_WARNING = re.compile(r"^(.*): (\d+) messages? missing \(seq (-?\d+)(?: to (-?\d+))?\)$")
+
+
+def test_spoofed_stamps_hide_no_other_message_and_gap_warnings_stay_few(tmp_path, collectors):
+    rng = random.Random(SEED + 1)
+    log = tmp_path / "spoof.json"
+    config = {
+        "inputs": [{"type": "mailslot", "name": "logger"}],
+        "outputs": [{"type": "file", "path": str(log), "max_size": "1GiB", "max_files": 2, "format": "json"}],
+        "dedup": {"window_ms": 2000},
+    }
+    c = collectors(config).wait_ready(log)
+
+    def stamp(host, pid, seq, msg, app="genuine"):
+        return json.dumps({"msg": msg, "app": app, "host": host, "pid": pid, "seq": seq}).encode()
+
+    genuine = {k: [stamp(f"G{k}", k, seq, f"genuine {k} {seq}") for seq in range(1, 201)] for k in range(4)}
+    hostile = []
+    for _ in range(3000):
+        r = rng.random()
+        k, seq = rng.randrange(2), rng.randrange(1, 201)
+        if r < 0.4:
+            # another text under a genuine stamp of G0 or G1
+            hostile.append(stamp(f"G{k}", k, seq, f"forged {k} {seq}"))
+        elif r < 0.6:
+            # wild numbers under their keys: false gaps and restarts, for those keys only
+            hostile.append(stamp(f"G{k}", k, rng.choice([0, -5, 10**12, 2**63 - 1, -2**63]), "wild"))
+        else:
+            # a sender of its own that skips numbers: a gap a message
+            hostile.append(stamp("EVIL", 666, rng.randrange(10**9), "gap flood", app="evil"))
+    hostile_copies = len(hostile) - len(set(hostile))
+    sent_genuine = []
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        target = str(c.socket_path())
+        queues = {k: list(v) for k, v in genuine.items()}
+        while any(queues.values()) or hostile:
+            choices = [k for k, q in queues.items() if q] + (["h"] * 3 if hostile else [])
+            pick = rng.choice(choices)
+            if pick == "h":
+                s.sendto(hostile.pop(), target)
+            else:
+                p = queues[pick].pop(0)
+                s.sendto(p, target)
+                sent_genuine.append(json.loads(p)["msg"])
+    assert c.stop() == 0, c.stderr()
+    got = [json.loads(l) for l in log.read_text().splitlines()]
+
+    # every genuine message, once, whatever was spoofed around it
+    logged = [e["msg"] for e in got if e["app"] == "genuine" and e["msg"].startswith("genuine ")]
+    assert sorted(logged) == sorted(sent_genuine)
+    assert len(logged) == 800
+    # forged texts are entries of their own, never instead of a genuine one
+    assert all(e["msg"] != "genuine" for e in got if e["msg"].startswith("forged"))
+    # the senders nobody spoofed were never said to miss anything
+    own = [e["msg"] for e in got if is_own(e)]
+    gaps = [GAP_WARNING.match(m).group(1) for m in own if GAP_WARNING.match(m)]
+    assert not [g for g in gaps if g.startswith(("G2 ", "G3 "))], gaps
+    # a gap a message from EVIL: a few warnings a minute, and one that sums up the rest
+    assert len(gaps) <= 20, gaps
+    assert any("more gaps in stamped senders' numbers were not reported one by one" in m for m in own)
+    # the only copies dropped were the hostile sender's own payloads sent again
+    summary = own[-1]
+    repeats = int(re.search(r"(\d+) repeats dropped", summary).group(1))
+    assert summary.startswith("slotlogd stopping: ") and repeats <= hostile_copies, summary
