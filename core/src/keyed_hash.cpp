@@ -50,24 +50,41 @@ void basic_keyed_hash<C, D>::compress_(std::uint64_t m) noexcept {
 
 template <int C, int D>
 void basic_keyed_hash<C, D>::add_bytes_(const unsigned char* p, std::size_t n) noexcept {
+    // words are read in the machine's byte order: the keys live in one process only
+    const auto word = [](const unsigned char* from) noexcept {
+        std::uint64_t w;
+        std::memcpy(&w, from, 8);
+        return w;
+    };
+    // the last 0 to 7 bytes, byte i at bits 8i (a memcpy of a variable size is a call)
+    const auto part = [](const unsigned char* from, std::size_t bytes) noexcept {
+        std::uint64_t w = 0;
+        for (std::size_t i = 0; i < bytes; ++i) w |= std::uint64_t{from[i]} << (8 * i);
+        return w;
+    };
     size_ += n;
-    // the words are read in the machine's byte order: the keys live in one process only
-    while (tail_size_ != 0 && n != 0) {
-        tail_ |= std::uint64_t{*p++} << (8 * tail_size_);
-        --n;
-        if (++tail_size_ == 8) {
-            compress_(tail_);
-            tail_ = 0;
-            tail_size_ = 0;
-        }
+    const unsigned t = tail_size_;
+    if (t == 0) {
+        for (; n >= 8; p += 8, n -= 8) compress_(word(p));
+        tail_ = part(p, n);
+        tail_size_ = static_cast<unsigned>(n);
+        return;
     }
+    // t bytes are waiting: each word read completes one and leaves t bytes over
     for (; n >= 8; p += 8, n -= 8) {
-        std::uint64_t m;
-        std::memcpy(&m, p, 8);
-        compress_(m);
+        const std::uint64_t w = word(p);
+        compress_(tail_ | (w << (8 * t)));
+        tail_ = w >> (64 - 8 * t);
     }
-    for (std::size_t i = 0; i < n; ++i) tail_ |= std::uint64_t{p[i]} << (8 * i);
-    tail_size_ = static_cast<unsigned>(n);
+    const std::uint64_t w = part(p, n);
+    if (t + n >= 8) {
+        compress_(tail_ | (w << (8 * t)));
+        tail_ = w >> (64 - 8 * t);
+        tail_size_ = static_cast<unsigned>(t + n - 8);
+    } else {
+        tail_ |= w << (8 * t);
+        tail_size_ = static_cast<unsigned>(t + n);
+    }
 }
 
 template <int C, int D>

@@ -55,7 +55,7 @@ const Slot* repeat_filter::table<Slot>::find(std::uint64_t key, std::uint64_t no
 }
 
 template <typename Slot>
-Slot& repeat_filter::table<Slot>::update(std::uint64_t key, std::uint64_t now_ms) {
+Slot& repeat_filter::table<Slot>::get(std::uint64_t key, std::uint64_t now_ms, bool& found) {
     age_(now_ms);
     // the tables are made with the first key: a collector whose messages are
     // never candidates (a unix socket, no stamps) spends no memory on them
@@ -66,9 +66,11 @@ Slot& repeat_filter::table<Slot>::update(std::uint64_t key, std::uint64_t now_ms
     }
     if (count_ >= limit_) rotate_(now_ms);
     Slot& s = current_[index_(current_, key)];
-    if (s.key == key) return s;
+    found = s.key == key;
+    if (found) return s;
     const Slot& old = previous_[index_(previous_, key)];
-    s = old.key == key ? old : Slot{};
+    found = old.key == key;
+    s = found ? old : Slot{};
     s.key = key;
     ++count_;
     return s;
@@ -103,9 +105,10 @@ bool repeat_filter::stamped_copy(std::string_view host, std::int64_t pid, std::i
                                   .add(static_cast<std::uint64_t>(seq))
                                   .add(payload)
                                   .finish());
-    // a copy does not extend its original's window
+    // a copy neither extends its original's window nor takes room
     if (const auto* s = stamps_.find(key, now_ms); s && within_(s->seen, now_ms)) return true;
-    stamps_.update(key, now_ms).seen = static_cast<std::uint32_t>(now_ms);
+    bool found = false;
+    stamps_.get(key, now_ms, found).seen = static_cast<std::uint32_t>(now_ms);
     return false;
 }
 
@@ -115,13 +118,13 @@ bool repeat_filter::unstamped_copy(std::string_view sender, std::uint64_t path, 
     const auto now_ms = ms_(now);
     const auto key = non_zero(keyed_hash(key_).add(sender).add(payload).finish());
     const auto tag = non_zero(static_cast<std::uint32_t>(path ^ (path >> 32)));
-    const auto* found = copies_.find(key, now_ms);
-    copy_slot s;
-    s.key = key;
-    if (found && within_(found->episode, now_ms)) {
-        s = *found;
-    } else {
-        s.episode = static_cast<std::uint32_t>(now_ms);   // a new episode
+    bool found = false;
+    copy_slot& s = copies_.get(key, now_ms, found);
+    if (!found || !within_(s.episode, now_ms)) {
+        // a new episode
+        s = copy_slot{};
+        s.key = key;
+        s.episode = static_cast<std::uint32_t>(now_ms);
     }
     int i = 0;
     while (i < copy_slot::paths && s.path[i] != tag && s.path[i] != 0) ++i;
@@ -131,7 +134,6 @@ bool repeat_filter::unstamped_copy(std::string_view sender, std::uint64_t path, 
     const bool fresh = s.count[i] >= s.messages;
     if (s.count[i] != UINT16_MAX) ++s.count[i];   // saturated: every arrival is new
     if (fresh) s.messages = s.count[i];
-    copies_.update(key, now_ms) = s;
     return !fresh;
 }
 

@@ -50,15 +50,16 @@ private:
     // open addressing, linear probing, at most half full; two generations:
     // keys go into current_; when it holds its limit or is older than the
     // window, it becomes previous_ and a cleared table takes its place. a
-    // key found in previous_ is copied forward when it changes
+    // key found in previous_ is copied forward when it is looked up
     template <typename Slot>
     class table {
     public:
         table(std::size_t capacity, std::uint64_t window_ms);
-        // the key's slot, or null (stale slots included: the caller checks times)
+        // the key's slot (stale slots too: the caller checks times), or null
         const Slot* find(std::uint64_t key, std::uint64_t now_ms) noexcept;
-        // the key's slot in the current generation: a copy of the one found, or zeroed
-        Slot& update(std::uint64_t key, std::uint64_t now_ms);
+        // the key's slot in the current generation: as it was (found true;
+        // stale slots too, the caller checks times), or new and zeroed
+        Slot& get(std::uint64_t key, std::uint64_t now_ms, bool& found);
 
     private:
         using generation = std::vector<Slot>;
