@@ -14,9 +14,8 @@
 #include <slotlog/format.h>
 #include <slotlog/text.h>
 
-#include "gap_tracker.h"
+#include "dedup.h"
 #include "rate_limit.h"
-#include "repeat_filter.h"
 
 namespace slotlog {
 
@@ -36,11 +35,6 @@ constexpr auto flush_interval = std::chrono::seconds(1);
 constexpr std::size_t sender_wait_limit = 2048;
 constexpr auto sender_max_wait = std::chrono::milliseconds(200);
 
-std::size_t plain_inputs(const config& cfg) {
-    return static_cast<std::size_t>(
-        std::count_if(cfg.inputs.begin(), cfg.inputs.end(), [](const input_config& in) { return in.type == "udp"; }));
-}
-
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -52,12 +46,11 @@ pipeline::pipeline(config cfg, pipeline_options options)
     : cfg_(std::move(cfg)), options_(std::move(options)), queue_(cfg_.queue_max_entries),
       allow_plain_stop_(options_.allow_plain_stop || cfg_.control.allow_plain_stop),
       control_(std::make_shared<control_plane>(cfg_.control)),
-      plain_inputs_(plain_inputs(cfg_)), host_(sanitise(local_host_name())),
-      pid_(static_cast<std::int64_t>(spdlog::details::os::pid())),
+      host_(sanitise(local_host_name())), pid_(static_cast<std::int64_t>(spdlog::details::os::pid())),
       own_problem_limit_(std::make_unique<rate_limit>(options_.own_problem_limit, options_.own_problem_window)),
-      repeats_(std::make_unique<repeat_filter>(cfg_.dedup_window)),
-      gaps_(std::make_unique<gap_tracker>(cfg_.dedup_window)),
-      gap_limit_(std::make_unique<rate_limit>(options_.own_problem_limit, options_.own_problem_window)) {
+      // gap warnings share the limit of the collector's other own warnings
+      dedup_(std::make_unique<dedup>(dedup_settings::of(cfg_), options_.own_problem_limit,
+                                     options_.own_problem_window, counters_)) {
     outputs_ = open_outputs_(cfg_);
 }
 
@@ -109,9 +102,8 @@ void pipeline::reload(config cfg) {
     {
         std::lock_guard lock(outputs_mutex_);
         pending_outputs_ = std::move(outputs);
-        if (cfg.dedup_window != cfg_.dedup_window) pending_dedup_window_ = cfg.dedup_window;
+        pending_dedup_ = std::make_unique<dedup_settings>(dedup_settings::of(cfg));
     }
-    plain_inputs_ = plain_inputs(cfg);
     for (auto& [key, in] : added) in->start(*this);
     for (auto it = inputs_.begin(); it != inputs_.end();) {
         const bool kept = std::any_of(cfg.inputs.begin(), cfg.inputs.end(),
@@ -245,75 +237,18 @@ entry pipeline::entry_of_(const queued& q) const {
     return decode(q.text, origin{q.slot, q.peer, q.time});
 }
 
-namespace {
-
-bool stamped(const entry& e) { return e.pid && e.seq && !e.host.empty(); }
-
-} // namespace
-
-bool pipeline::is_copy_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now) {
-    if (q.own) return false;
-    bool copy = false;
-    if (stamped(e)) {
-        // the same message whichever way it came; the text is part of the
-        // key, so a sender that reuses its seq loses nothing
-        copy = repeats_->stamped_copy(e.host, *e.pid, *e.seq, q.text, now);
-    } else if (q.sender_size > 0 && (q.named || plain_inputs_.load(std::memory_order_relaxed) > 1)) {
-        // a plain datagram's sender is its address, its path the input: with
-        // one udp input it has one path and cannot be a copy
-        copy = repeats_->unstamped_copy(std::string_view(q.peer).substr(0, q.sender_size), q.path, q.text, now);
-    }
-    if (copy) counters_.repeats.fetch_add(1, std::memory_order_relaxed);
-    return copy;
-}
-
-void pipeline::follow_(const entry& e, std::chrono::steady_clock::time_point now) noexcept {
-    if (e.own || !stamped(e)) return;
+bool pipeline::write_gap_warnings_(output_set& outputs, std::chrono::steady_clock::time_point now,
+                                   bool final) noexcept {
+    dedup_->gap_warnings(now, final, gap_warnings_);
+    const bool wrote = !gap_warnings_.empty();
     try {
-        gaps_->seen(e.host, e.app, *e.pid, e.slot, *e.seq, now, due_gaps_);
-    } catch (...) {
-        // out of memory: this sender is not followed, nothing else changes
-    }
-}
-
-bool pipeline::report_gaps_(output_set& outputs, std::chrono::steady_clock::time_point now, bool final) noexcept {
-    bool wrote = false;
-    try {
-        // at the end nothing can fill a gap any more
-        if (final) {
-            gaps_->close_all(due_gaps_);
-        } else {
-            gaps_->expire(now, due_gaps_);
-        }
-        for (const auto& g : due_gaps_) {
-            counters_.gaps.fetch_add(1, std::memory_order_relaxed);
-            counters_.missing.fetch_add(g.missing(), std::memory_order_relaxed);
-            // a sender can open a gap a message: the entries are rate limited
-            if (!gap_limit_->allow(now)) {
-                ++gaps_left_out_;
-                missing_left_out_ += g.missing();
-                continue;
-            }
-            auto text = g.first == g.last ? fmt::format("{}: 1 message missing (seq {})", g.label, g.first)
-                                          : fmt::format("{}: {} messages missing (seq {} to {})", g.label,
-                                                        g.missing(), g.first, g.last);
+        for (const auto& text : gap_warnings_) {
             own_problem_(level::warning, text);
             write_(self_entry_(level::warning, text), outputs);
-            wrote = true;
-        }
-        due_gaps_.clear();
-        if (gaps_left_out_ > 0 && (final || gap_limit_->allow(now))) {
-            const auto text = fmt::format("{} more gaps in stamped senders' numbers were not reported one by one: "
-                                          "{} messages missing ({} in all since the start)",
-                                          gaps_left_out_, missing_left_out_, counters_.missing.load());
-            own_problem_(level::warning, text);
-            write_(self_entry_(level::warning, text), outputs);
-            wrote = true;
-            gaps_left_out_ = missing_left_out_ = 0;
         }
     } catch (...) {
-        due_gaps_.clear();
     }
+    gap_warnings_.clear();
     return wrote;
 }
 
@@ -367,21 +302,20 @@ void pipeline::run_writer_() noexcept {
                 flush_(*outputs_);
                 outputs_ = std::move(pending_outputs_);
             }
-            if (pending_dedup_window_) {
-                repeats_ = std::make_unique<repeat_filter>(*pending_dedup_window_);
-                gaps_->set_window(*pending_dedup_window_);
-                pending_dedup_window_.reset();
+            if (pending_dedup_) {
+                dedup_->apply(*pending_dedup_);
+                pending_dedup_.reset();
             }
         }
         // one clock read a batch: the window is seconds, a batch milliseconds
         const auto taken = std::chrono::steady_clock::now();
         for (const auto& q : batch) {
             const entry e = entry_of_(q);
-            if (is_copy_(e, q, taken)) continue;
-            follow_(e, taken);
+            const dedup::arrival a{q.text, std::string_view(q.peer).substr(0, q.sender_size), q.named, q.path};
+            if (!q.own && dedup_->drop(e, a, taken)) continue;
             write_(e, *outputs_);
         }
-        const bool gaps_written = report_gaps_(*outputs_, taken, false);
+        const bool gaps_written = write_gap_warnings_(*outputs_, taken, false);
         dirty = dirty || !batch.empty() || gaps_written;
         const bool pause = !batch.empty() && batch.size() < writer_full_batch;
         batch.clear();
@@ -402,7 +336,7 @@ void pipeline::run_writer_() noexcept {
     }
     // the summary goes last and straight to the outputs: a full queue cannot lose it.
     // nothing can fill a gap now
-    report_gaps_(*outputs_, std::chrono::steady_clock::now(), true);
+    write_gap_warnings_(*outputs_, std::chrono::steady_clock::now(), true);
     report_drops_(*outputs_, true);
     write_(self_entry_(level::notice, "slotlogd stopping: " + summary()), *outputs_);
     flush_(*outputs_);

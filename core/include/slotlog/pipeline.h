@@ -14,6 +14,7 @@
 
 #include <slotlog/config.h>
 #include <slotlog/control.h>
+#include <slotlog/counters.h>
 #include <slotlog/entry.h>
 #include <slotlog/input.h>
 #include <slotlog/outputs.h>
@@ -21,21 +22,9 @@
 
 namespace slotlog {
 
-class repeat_filter;
-class gap_tracker;
-struct sequence_gap;
+class dedup;
+struct dedup_settings;
 class rate_limit;
-
-struct pipeline_counters {
-    std::atomic<std::uint64_t> received{0};      // messages read from every input
-    std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
-    std::atomic<std::uint64_t> input_drops{0};   // messages an input could not deliver
-    std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
-    std::atomic<std::uint64_t> repeats{0};       // copies dropped (dedup_window, repeat_filter.h)
-    std::atomic<std::uint64_t> gaps{0};          // gaps in stamped senders' numbers (gap_tracker.h)
-    std::atomic<std::uint64_t> missing{0};       // the messages those gaps left out
-    std::atomic<std::uint64_t> output_errors{0}; // writes an output failed
-};
 
 struct pipeline_options {
     bool allow_plain_stop = false;        // --allow-plain-stop
@@ -120,11 +109,8 @@ private:
     void rotate_files_(output_set& outputs) noexcept;
     entry self_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
     entry entry_of_(const queued& q) const;
-    bool is_copy_(const entry& e, const queued& q, std::chrono::steady_clock::time_point now);
-    void follow_(const entry& e, std::chrono::steady_clock::time_point now) noexcept;
-    // reports the gaps that are due (final: every open one), under gap_limit_;
-    // true if it wrote an entry
-    bool report_gaps_(output_set& outputs, std::chrono::steady_clock::time_point now, bool final) noexcept;
+    // writes the warnings of the gaps due (final: every open one); true if any
+    bool write_gap_warnings_(output_set& outputs, std::chrono::steady_clock::time_point now, bool final) noexcept;
     void own_problem_(level lvl, const std::string& msg) noexcept;
 
     config cfg_;
@@ -145,10 +131,7 @@ private:
     std::mutex outputs_mutex_;                   // guards pending_outputs_
     std::shared_ptr<output_set> outputs_;        // the writer thread's
     std::shared_ptr<output_set> pending_outputs_;
-    std::optional<std::chrono::milliseconds> pending_dedup_window_;
-    // udp inputs (plain datagrams) in the configuration: with one, a plain
-    // datagram has one path and is never a copy
-    std::atomic<std::size_t> plain_inputs_;
+    std::unique_ptr<dedup_settings> pending_dedup_;
 
     std::map<std::string, std::unique_ptr<input>> inputs_;  // by input_config::key()
     std::thread writer_;
@@ -162,11 +145,8 @@ private:
     std::uint64_t own_problems_left_out_ = 0;
 
     // writer thread only
-    std::unique_ptr<repeat_filter> repeats_;
-    std::unique_ptr<gap_tracker> gaps_;
-    std::vector<sequence_gap> due_gaps_;
-    std::unique_ptr<rate_limit> gap_limit_;      // gap entries: the own problems' limit
-    std::uint64_t gaps_left_out_ = 0, missing_left_out_ = 0;
+    std::unique_ptr<dedup> dedup_;
+    std::vector<std::string> gap_warnings_;
     std::string text_line_, json_line_;
     std::uint64_t reported_drops_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_drop_report_;
