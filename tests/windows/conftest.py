@@ -77,6 +77,13 @@ def start_serve(folder, config, *extra, env=None):
                             stderr=open(folder / "err.txt", "wb"))
 
 
+def plain_stop(serve, slot):
+    """stops a `slotlogd.exe serve ... --allow-plain-stop` with a raw STOP on its slot"""
+    r = wine(BIN / "slotlog.exe", "send", "-s", slot, "--raw", "STOP")
+    assert r.returncode == 0, r.stderr
+    assert serve.wait(timeout=60) == 0
+
+
 def reported_events(trace):
     """wine's ReportEventW trace (WINEDEBUG=+eventlog and fixme+advapi) as
     [(source handle, type, category, message id, [text lines])]: a fixme:advapi

@@ -7,7 +7,7 @@ import socket
 import sys
 from pathlib import Path
 
-from conftest import BIN, free_udp_port, lines, start_serve, wait_for, wine
+from conftest import BIN, free_udp_port, lines, plain_stop, start_serve, wait_for, wine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from netbios_wire import mailslot_write  # noqa: E402  (shared with the linux tests)
@@ -48,9 +48,7 @@ def test_netbios_input_and_the_fallback_path_logged_once(tmp_path):
                  "--broadcast-port", str(port), "-a", "fallback", "over the fallback")
         assert r.returncode == 0, r.stderr
         wait_for(lambda: any(e["msg"] == "over the fallback" for e in entries(log)), 30, "the fallback message")
-        r = wine(BIN / "slotlog.exe", "send", "-s", slot, "--raw", "STOP")
-        assert r.returncode == 0, r.stderr
-        assert serve.wait(timeout=60) == 0
+        plain_stop(serve, slot)
     finally:
         if serve.poll() is None:
             serve.kill()

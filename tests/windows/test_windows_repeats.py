@@ -5,7 +5,7 @@ gap in a stamped sender's numbers is one warning."""
 import json
 import re
 
-from conftest import BIN, lines, start_serve, wait_for, wine
+from conftest import BIN, lines, plain_stop, start_serve, wait_for, wine
 
 SENTENCE = "the quick brown fox jumps over the lazy dog".split()
 GAP = re.compile(r"^(.*): (\d+) messages? missing \(seq (-?\d+)(?: to (-?\d+))?\)$")
@@ -39,9 +39,7 @@ def test_the_windows_mailslot_never_drops_an_unstamped_message(tmp_path):
                  input="\n".join(unstamped + numbered).encode() + b"\n")
         assert r.returncode == 0, r.stderr
         wait_for(lambda: any(GAP.match(e["msg"]) for e in entries(log)), 30, "the gap warning")
-        r = wine(BIN / "slotlog.exe", "send", "-s", slot, "--raw", "STOP")
-        assert r.returncode == 0, r.stderr
-        assert serve.wait(timeout=60) == 0
+        plain_stop(serve, slot)
     finally:
         if serve.poll() is None:
             serve.kill()

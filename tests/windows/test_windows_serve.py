@@ -5,7 +5,7 @@ import socket
 import subprocess
 import time
 
-from conftest import BIN, WINE_RUN, free_udp_port, lines, start_serve, wait_for, win_path, wine
+from conftest import BIN, WINE_RUN, free_udp_port, lines, plain_stop, start_serve, wait_for, win_path, wine
 
 
 def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):
@@ -39,9 +39,7 @@ def test_mailslot_and_udp_to_file_then_plain_stop(tmp_path):
             s.sendto(b"<12>Nov 24 21:17:35 linuxhost app[7]: over udp", ("127.0.0.1", port))
         wait_for(lambda: any("over udp" in l for l in lines(log)), 30, "the udp message")
 
-        r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "--raw", "STOP")
-        assert r.returncode == 0, r.stderr
-        assert serve.wait(timeout=60) == 0
+        plain_stop(serve, slot)
     finally:
         if serve.poll() is None:
             serve.kill()
