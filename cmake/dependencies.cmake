@@ -1,4 +1,6 @@
 # native builds use Debian's packages; the mingw build uses the same headers
+# (slotlog_deps: spdlog, fmt, nlohmann_json, for the collector and the tool;
+# slotlog_platform: what every target needs, the client library included)
 # header-only (see cmake/mingw-toolchain.cmake) and googletest from source
 if(CMAKE_CROSSCOMPILING AND WIN32)
   set(debian_headers ${CMAKE_BINARY_DIR}/debian-headers)
@@ -9,12 +11,18 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
     endif()
   endforeach()
 
+  # what every windows target of ours builds with; the client library takes it
+  # privately, so that applications keep their own settings
+  add_library(slotlog_platform INTERFACE)
+  target_compile_definitions(slotlog_platform INTERFACE WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601
+    UNICODE _UNICODE)
+  target_link_libraries(slotlog_platform INTERFACE ws2_32)
+  target_link_options(slotlog_platform INTERFACE -static)
+
   add_library(slotlog_deps INTERFACE)
   target_include_directories(slotlog_deps SYSTEM INTERFACE ${debian_headers})
-  target_compile_definitions(slotlog_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL SPDLOG_WCHAR_FILENAMES
-    WIN32_LEAN_AND_MEAN NOMINMAX _WIN32_WINNT=0x0601 UNICODE _UNICODE)
-  target_link_libraries(slotlog_deps INTERFACE ws2_32)
-  target_link_options(slotlog_deps INTERFACE -static)
+  target_compile_definitions(slotlog_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL SPDLOG_WCHAR_FILENAMES)
+  target_link_libraries(slotlog_deps INTERFACE slotlog_platform)
 
   if(SLOTLOG_TESTS)
     set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
@@ -27,8 +35,11 @@ else()
   find_package(spdlog REQUIRED)
   find_package(nlohmann_json REQUIRED)
   find_package(Threads REQUIRED)
+  add_library(slotlog_platform INTERFACE)
+  target_link_libraries(slotlog_platform INTERFACE Threads::Threads)
+
   add_library(slotlog_deps INTERFACE)
-  target_link_libraries(slotlog_deps INTERFACE spdlog::spdlog fmt::fmt nlohmann_json::nlohmann_json Threads::Threads)
+  target_link_libraries(slotlog_deps INTERFACE spdlog::spdlog fmt::fmt nlohmann_json::nlohmann_json slotlog_platform)
   if(SLOTLOG_TESTS)
     find_package(GTest REQUIRED)
   endif()

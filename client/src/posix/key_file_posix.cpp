@@ -7,10 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace slotlog::detail {
 
@@ -18,8 +17,10 @@ std::string key_file_exposure(const std::filesystem::path& file) {
     struct stat st {};
     if (::stat(file.c_str(), &st) != 0) return std::strerror(errno);
     if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-        return fmt::format("readable by group or others (mode {:04o}); refused, run: chmod 600 {}",
-                           st.st_mode & 07777, file.string());
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return std::string("readable by group or others (mode ") + mode + "); refused, run: chmod 600 " +
+               file.string();
     }
     return {};
 }
