@@ -252,14 +252,6 @@ void format_json(std::string& out, const entry& e) {
     out.push_back('}');
 }
 
-void format_line(std::string& out, const entry& e, line_format f) {
-    if (f == line_format::json) {
-        format_json(out, e);
-    } else {
-        format_text(out, e);
-    }
-}
-
 // rfc 3339: YYYY-MM-DD(T|t| )hh:mm:ss[.f{1,9}](Z|z|+hh:mm|-hh:mm). a leap
 // second (:60) is accepted and lands on the next second
 std::optional<clock::time_point> parse_timestamp(std::string_view text) noexcept {

@@ -354,11 +354,3 @@ TEST(FormatJson, MessageIsNeverAFormatString) {
     EXPECT_EQ(nlohmann::json::parse(json_line(e))["msg"], "{:>999999999}");
 }
 
-TEST(FormatLine, Dispatches) {
-    const entry e = full_entry();
-    std::string text, json;
-    slotlog::format_line(text, e, slotlog::line_format::text);
-    slotlog::format_line(json, e, slotlog::line_format::json);
-    EXPECT_EQ(text, text_line(e));
-    EXPECT_EQ(json, json_line(e));
-}

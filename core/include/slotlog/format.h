@@ -16,7 +16,6 @@ void append_timestamp(std::string& out, clock::time_point t);
 void format_text(std::string& out, const entry& e);
 // json: {"time":..,"level":..,"host":..,"app":..,"pid":..,"seq":..,"slot":..,"msg":..,<extra>}
 void format_json(std::string& out, const entry& e);
-void format_line(std::string& out, const entry& e, line_format f);
 
 // parses "2026-11-24T21:17:35.5Z" / "+01:00" offsets (rfc 3339); nullopt if not one
 std::optional<clock::time_point> parse_timestamp(std::string_view text) noexcept;

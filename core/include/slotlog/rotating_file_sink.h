@@ -47,8 +47,6 @@ public:
     // rotates now unless the current file is empty; false if the rotation failed
     bool rotate();
     const std::filesystem::path& path() const noexcept { return path_; }
-    // the file's size plus the lines buffered for it
-    std::uint64_t current_size() const noexcept { return size_; }
     // lines lost since the file last could be written (0 while it works)
     std::uint64_t lost_lines() const noexcept { return lost_lines_; }
 
