@@ -14,7 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr auto retry_pause = std::chrono::seconds(1);
 constexpr auto lost_report_interval = std::chrono::seconds(60);
 
 // the folder of a file that may be gone: created again, quietly if that fails
@@ -133,7 +132,7 @@ void rotating_file_sink::write_failed_(const std::string& why) {
                                           path_.string(), why, max_pending >> 10));
     }
     failing_ = true;
-    write_retry_after_ = std::chrono::steady_clock::now() + retry_pause;
+    write_retry_after_ = std::chrono::steady_clock::now() + retry_pause_;
 }
 
 void rotating_file_sink::lose_line_() {
@@ -167,7 +166,7 @@ bool rotating_file_sink::rotate() {
         failed_rotations_ = 0;
     } else {
         ++failed_rotations_;
-        retry_after_ = std::chrono::steady_clock::now() + retry_pause;
+        retry_after_ = std::chrono::steady_clock::now() + retry_pause_;
     }
     return rotated;
 }

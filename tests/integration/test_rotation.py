@@ -39,14 +39,15 @@ def test_tail_follows_across_rotations(tmp_path, env, collectors):
     tail_out = tmp_path / "tail.out"
     tail = subprocess.Popen([str(BIN / "slotlog"), "tail", "-f", "-n", "0", str(log)], env=env,
                             stdout=open(tail_out, "wb"), stderr=subprocess.PIPE)
-    time.sleep(0.5)  # tail has opened the file
+    # tail has opened the file once it prints what comes next
+    slotlog("send", "-a", "marker", "tail is reading", env=env)
+    wait_for(lambda: any("tail is reading" in l for l in read_lines(tail_out)), what="tail to follow the file")
     n = 1200
     # ~100 bytes a line, ~80 lines a file: a rotation about every 0.4 s at this pace
     for start in range(0, n, 20):
         slotlog("send", "-a", "follow", *[f"message {i:05}" for i in range(start, start + 20)], env=env)
-        time.sleep(0.1)
-    wait_for(lambda: any("message 01199" in l for l in read_lines(log)), what="the last message in the file")
-    time.sleep(0.6)  # tail's next polls
+        time.sleep(0.1)  # the pace, not a wait: tail must follow rotations as they happen
+    wait_for(lambda: any("message 01199" in l for l in read_lines(tail_out)), what="tail to print the last message")
     tail.send_signal(signal.SIGINT)
     _, err = tail.communicate(timeout=10)
     assert c.stop() == 0

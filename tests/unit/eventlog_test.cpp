@@ -184,6 +184,9 @@ TEST(eventlog, categories) {
 }
 
 TEST(eventlog, report_never_throws) {
+    // a report that failed must not take the service down: noexcept, and every
+    // call below returns (an exception would end the test program)
+    static_assert(noexcept(report(std::string(), level::info, event::entry_information, std::string_view())));
     test_source s;
     for (const auto e : all_events) report(s.name, level::info, e, "text");
     report("", level::error, event::startup_failed, "an invalid source is no exception");

@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "wait_for.h"
+
 using slotlog::bounded_queue;
+using slotlog::testing::eventually;
 using namespace std::chrono_literals;
 
 TEST(bounded_queue, refuses_items_beyond_its_capacity) {
@@ -53,15 +56,18 @@ TEST(bounded_queue, close_keeps_what_is_queued_then_ends) {
 
 TEST(bounded_queue, close_wakes_a_waiting_consumer) {
     bounded_queue<int> q(4);
-    std::thread closer([&] {
-        std::this_thread::sleep_for(20ms);
-        q.close();
+    std::atomic<bool> returned{false};
+    std::thread consumer([&] {
+        std::vector<int> batch;
+        EXPECT_FALSE(q.pop_batch(batch, 60s));
+        returned = true;
     });
-    std::vector<int> batch;
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_FALSE(q.pop_batch(batch, 10s));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-    closer.join();
+    ASSERT_TRUE(eventually([&] { return q.consumer_waiting(); })) << "the consumer never waited";
+    const auto closed = std::chrono::steady_clock::now();
+    q.close();
+    consumer.join();
+    EXPECT_TRUE(returned.load());
+    EXPECT_LT(std::chrono::steady_clock::now() - closed, 30s);  // woken by close, not the timeout
 }
 
 TEST(bounded_queue, every_item_is_either_delivered_or_refused_under_contention) {
@@ -101,15 +107,13 @@ TEST(bounded_queue, every_item_is_either_delivered_or_refused_under_contention) 
 TEST(bounded_queue, wake_returns_a_waiting_consumer_without_items) {
     slotlog::bounded_queue<int> q(4);
     std::vector<int> out;
-    std::thread waker([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        q.wake();
-    });
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_TRUE(q.pop_batch(out, std::chrono::seconds(30)));
-    waker.join();
+    std::thread consumer([&] { EXPECT_TRUE(q.pop_batch(out, 60s)); });
+    ASSERT_TRUE(eventually([&] { return q.consumer_waiting(); })) << "the consumer never waited";
+    const auto woken = std::chrono::steady_clock::now();
+    q.wake();
+    consumer.join();
     EXPECT_TRUE(out.empty());
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+    EXPECT_LT(std::chrono::steady_clock::now() - woken, 30s);  // woken, not timed out
 }
 
 TEST(bounded_queue, push_or_wait_pushes_at_once_below_the_soft_limit) {
@@ -130,7 +134,7 @@ TEST(bounded_queue, push_or_wait_waits_for_the_consumer_then_pushes) {
         EXPECT_TRUE(q.push_or_wait(3, 2, 10s));
         pushed = true;
     });
-    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(eventually([&] { return q.producers_waiting() == 1; })) << "the producer never waited";
     EXPECT_FALSE(pushed.load());  // still at the soft limit: it waits
     EXPECT_EQ(q.size(), 2u);
     std::vector<int> batch;
@@ -179,14 +183,12 @@ TEST(bounded_queue, push_or_wait_keeps_half_the_capacity_for_others) {
 TEST(bounded_queue, close_wakes_a_waiting_producer_and_refuses_its_item) {
     bounded_queue<int> q(4);
     ASSERT_TRUE(q.push_or_wait(1, 1, 10s));
-    std::thread closer([&] {
-        std::this_thread::sleep_for(20ms);
-        q.close();
-    });
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_FALSE(q.push_or_wait(2, 1, 10s));
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-    closer.join();
+    std::thread producer([&] { EXPECT_FALSE(q.push_or_wait(2, 1, 60s)); });
+    ASSERT_TRUE(eventually([&] { return q.producers_waiting() == 1; })) << "the producer never waited";
+    const auto closed = std::chrono::steady_clock::now();
+    q.close();
+    producer.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - closed, 30s);  // woken by close, not the timeout
     std::vector<int> batch;
     EXPECT_TRUE(q.pop_batch(batch, 0ms));
     EXPECT_EQ(batch, std::vector<int>{1});
@@ -264,12 +266,10 @@ TEST(bounded_queue, pause_lasts_its_time_unless_a_producer_waits_for_room) {
 
 TEST(bounded_queue, close_ends_a_pause) {
     bounded_queue<int> q(8);
-    std::thread closer([&] {
-        std::this_thread::sleep_for(20ms);
-        q.close();
-    });
-    const auto start = std::chrono::steady_clock::now();
-    q.pause(10s);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-    closer.join();
+    std::thread consumer([&] { q.pause(60s); });
+    ASSERT_TRUE(eventually([&] { return q.consumer_waiting(); })) << "the pause never began";
+    const auto closed = std::chrono::steady_clock::now();
+    q.close();
+    consumer.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - closed, 30s);
 }

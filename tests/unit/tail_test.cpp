@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "wait_for.h"
+
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using slotlog::level;
@@ -99,14 +101,12 @@ protected:
         follower_ = std::thread([this] { rc_ = slotlog::run_tail(options_, out_stream_, err_stream_, stop_); });
     }
 
-    // waits until the follower has printed text
+    // waits until the follower has printed text (to standard error: said)
     bool printed(const std::string& text, std::chrono::milliseconds limit = 10s) {
-        const auto until = std::chrono::steady_clock::now() + limit;
-        while (std::chrono::steady_clock::now() < until) {
-            if (out_.str().find(text) != std::string::npos) return true;
-            std::this_thread::sleep_for(5ms);
-        }
-        return false;
+        return slotlog::testing::eventually([&] { return out_.str().find(text) != std::string::npos; }, limit);
+    }
+    bool said(const std::string& text, std::chrono::milliseconds limit = 10s) {
+        return slotlog::testing::eventually([&] { return err_out_.str().find(text) != std::string::npos; }, limit);
     }
 
     std::string stop_following() {
@@ -121,7 +121,8 @@ protected:
     std::string err_;
     shared_output out_;
     std::ostream out_stream_{&out_};
-    std::ostringstream err_stream_;
+    shared_output err_out_;
+    std::ostream err_stream_{&err_out_};
     std::atomic<bool> stop_{false};
     std::thread follower_;
 };
@@ -312,7 +313,7 @@ TEST_F(tail, follows_a_truncated_file_from_its_start) {
     start_following();
     ASSERT_TRUE(printed("line 49\n"));
     write_file(log_, "");  // copytruncate
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(said("was truncated"));
     append_file(log_, numbered(0, 3, "new "));
     ASSERT_TRUE(printed("new 2\n"));
     EXPECT_EQ(stop_following(), "line 49\nnew 0\nnew 1\nnew 2\n");
@@ -320,11 +321,10 @@ TEST_F(tail, follows_a_truncated_file_from_its_start) {
 
 TEST_F(tail, waits_for_a_missing_file) {
     start_following();
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(said("does not exist yet")) << err_out_.str();
     append_file(log_, "first\nsecond\n");
     ASSERT_TRUE(printed("second\n"));
     EXPECT_EQ(stop_following(), "first\nsecond\n");
-    EXPECT_NE(err_stream_.str().find("does not exist yet"), std::string::npos) << err_stream_.str();
     EXPECT_EQ(rc_, 0);
 }
 

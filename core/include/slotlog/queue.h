@@ -124,6 +124,17 @@ public:
         return items_.size();
     }
 
+    // who waits in the queue now: the consumer in pop_batch or pause, the
+    // producers in push_or_wait
+    bool consumer_waiting() const {
+        std::lock_guard lock(mutex_);
+        return consumer_waiting_ || consumer_pausing_;
+    }
+    std::size_t producers_waiting() const {
+        std::lock_guard lock(mutex_);
+        return producers_waiting_;
+    }
+
 private:
     mutable std::mutex mutex_;
     std::condition_variable ready_;    // the consumer's: items, close, wake

@@ -47,6 +47,9 @@ public:
     // rotates now unless the current file is empty; false if the rotation failed
     bool rotate();
     const std::filesystem::path& path() const noexcept { return path_; }
+    // how long after a failed write or rotation the next attempt waits (a
+    // second; tests make it 0 to retry at once instead of waiting)
+    void set_retry_pause(std::chrono::milliseconds pause) noexcept { retry_pause_ = pause; }
     // lines lost since the file last could be written (0 while it works)
     std::uint64_t lost_lines() const noexcept { return lost_lines_; }
 
@@ -75,6 +78,7 @@ private:
     spdlog::memory_buf_t line_;
     // rotation trouble: retry after a pause, report the first failure and the recovery
     std::uint64_t failed_rotations_ = 0;
+    std::chrono::milliseconds retry_pause_ = std::chrono::seconds(1);
     std::chrono::steady_clock::time_point retry_after_{};
     // write trouble: the same, plus the lines that did not fit in memory
     bool failing_ = false;
