@@ -31,10 +31,9 @@ void resolve(void* lib, const char* name, F& f) {
 }
 
 libcrypto load() {
-    // the library this build was linked against (SLOTLOG_LIBCRYPTO: its file
-    // name, e.g. libcrypto.so.3), else the development link
+    // by the soname of the library this build was made with (SLOTLOG_LIBCRYPTO,
+    // e.g. libcrypto.so.3), found where the dynamic linker finds libraries
     void* lib = ::dlopen(SLOTLOG_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
-    if (!lib) lib = ::dlopen(SLOTLOG_LIBCRYPTO_PATH, RTLD_NOW | RTLD_LOCAL);
     if (!lib) throw std::runtime_error(std::string("cannot load openssl's libcrypto: ") + ::dlerror());
     libcrypto l;  // the library stays loaded for the life of the process
     resolve(lib, "HMAC", l.hmac);
