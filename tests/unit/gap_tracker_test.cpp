@@ -1,4 +1,4 @@
-#include "gap_tracker.h"
+#include "dedup/gap_tracker.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "repeat_filter.h"
+#include "dedup/repeat_filter.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "keyed_hash.h"
+#include "dedup/keyed_hash.h"
 
 namespace {
 

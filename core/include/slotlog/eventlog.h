@@ -1,6 +1,6 @@
 #pragma once
 
-// the windows event log (core/src/windows/eventlog_windows.cpp; windows only).
+// the windows event log (core/src/sinks/windows/eventlog_windows.cpp; windows only).
 // slotlogd.exe carries the message table (service/windows/slotlog_messages.mc),
 // so Event Viewer shows real text for every event id below. docs/eventlog.md
 // documents them for administrators.

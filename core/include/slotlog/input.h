@@ -35,7 +35,7 @@ public:
     virtual const std::string& name() const noexcept = 0;
 };
 
-// the platform's inputs (inputs_posix.cpp / inputs_windows.cpp)
+// the transports (core/src/transport/: inputs.cpp picks the platform's)
 std::unique_ptr<input> make_input(const input_config& cfg);
 
 } // namespace slotlog

@@ -11,7 +11,7 @@
 
 #include <slotlog/eventlog.h>
 
-#include "event_source.h"
+#include "sinks/windows/event_source.h"
 
 namespace slotlog::eventlog {
 

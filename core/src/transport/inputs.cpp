@@ -1,4 +1,4 @@
-#include "inputs.h"
+#include "transport/inputs.h"
 
 #include <functional>
 #include <stdexcept>

@@ -14,8 +14,8 @@
 #include <slotlog/format.h>
 #include <slotlog/text.h>
 
-#include "dedup.h"
-#include "rate_limit.h"
+#include "dedup/dedup.h"
+#include "dedup/rate_limit.h"
 
 namespace slotlog {
 

@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "keyed_hash.h"
+#include "dedup/keyed_hash.h"
 
 namespace slotlog {
 

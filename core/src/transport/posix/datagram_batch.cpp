@@ -1,4 +1,4 @@
-#include "posix/datagram_batch.h"
+#include "transport/posix/datagram_batch.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "append_file.h"
+#include "sinks/append_file.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "repeat_filter.h"
+#include "dedup/repeat_filter.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-#include "dedup.h"
+#include "dedup/dedup.h"
 
 #include <algorithm>
 

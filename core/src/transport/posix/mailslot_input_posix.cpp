@@ -11,9 +11,9 @@
 
 #include <slotlog/client.h>
 
-#include "inputs.h"
-#include "posix/datagram_batch.h"
-#include "posix/wake_pipe.h"
+#include "transport/inputs.h"
+#include "transport/posix/datagram_batch.h"
+#include "transport/posix/wake_pipe.h"
 
 namespace slotlog {
 

@@ -7,8 +7,8 @@
 
 #include <stdexcept>
 
-#include "event_source.h"
-#include "win_util.h"
+#include "sinks/windows/event_source.h"
+#include "windows/win_util.h"
 
 namespace slotlog::eventlog {
 

@@ -1,4 +1,4 @@
-#include "keyed_hash.h"
+#include "dedup/keyed_hash.h"
 
 #include <bit>
 #include <chrono>

@@ -16,9 +16,9 @@
 
 #include <fmt/format.h>
 
-#include "inputs.h"
-#include "posix/datagram_batch.h"
-#include "posix/wake_pipe.h"
+#include "transport/inputs.h"
+#include "transport/posix/datagram_batch.h"
+#include "transport/posix/wake_pipe.h"
 
 namespace slotlog {
 

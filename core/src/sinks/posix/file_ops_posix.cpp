@@ -1,4 +1,4 @@
-#include "file_ops.h"
+#include "sinks/file_ops.h"
 
 #include <cerrno>
 #include <cstdio>

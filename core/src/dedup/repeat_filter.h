@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-#include "keyed_hash.h"
+#include "dedup/keyed_hash.h"
 
 namespace slotlog {
 

@@ -14,7 +14,7 @@
 
 #include <slotlog/client.h>
 
-#include "inputs.h"
+#include "transport/inputs.h"
 #include "windows/win_util.h"
 
 namespace slotlog {

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "append_file.h"
-#include "file_ops.h"
+#include "sinks/append_file.h"
+#include "sinks/file_ops.h"
 
 namespace slotlog {
 

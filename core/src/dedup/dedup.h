@@ -16,9 +16,9 @@
 #include <slotlog/counters.h>
 #include <slotlog/entry.h>
 
-#include "gap_tracker.h"
-#include "rate_limit.h"
-#include "repeat_filter.h"
+#include "dedup/gap_tracker.h"
+#include "dedup/rate_limit.h"
+#include "dedup/repeat_filter.h"
 
 namespace slotlog {
 

@@ -1,6 +1,6 @@
 #include <slotlog/outputs.h>
 
-#include "eventlog_sink.h"
+#include "sinks/windows/eventlog_sink.h"
 
 namespace slotlog {
 

@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "inputs.h"
+#include "transport/inputs.h"
 #include "windows/win_util.h"
 
 namespace slotlog {
