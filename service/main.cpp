@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include <slotlog/command_line.h>
 #include <slotlog/config.h>
 #include <slotlog/control.h>
 #include <slotlog/detail/utf8.h>
@@ -84,7 +85,14 @@ int usage_error(const std::string& what) {
     return exit_usage;
 }
 
-int check_config(const std::vector<std::string>& args) {
+int check_config(const std::vector<std::string>& arguments) {
+    // the file as the operand, or as -c/--config like the other commands
+    std::vector<std::string> files;
+    const auto operands = cli::options("check-config")
+                              .value({"-c", "--config"}, [&](const std::string& v) { files.push_back(v); })
+                              .parse(arguments);
+    files.insert(files.end(), operands.begin(), operands.end());
+    const auto& args = files;
     if (args.size() != 1) return usage_error("check-config needs exactly one CONFIG file");
     try {
         const auto cfg = load_config_file(detail::path_from_utf8(args[0]));
@@ -101,16 +109,25 @@ int check_config(const std::vector<std::string>& args) {
 
 int serve_command(const std::vector<std::string>& args) {
     serve_options options;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            options.config_file = detail::path_from_utf8(args[++i]);
-        } else if (args[i] == "--allow-plain-stop") {
-            options.allow_plain_stop = true;
-        } else {
-            return usage_error("serve: unknown option '" + args[i] + "'");
-        }
-    }
+    const auto operands = cli::options("serve")
+                              .value({"-c", "--config"},
+                                     [&](const std::string& v) { options.config_file = detail::path_from_utf8(v); })
+                              .flag({"--allow-plain-stop"}, [&] { options.allow_plain_stop = true; })
+                              .parse(args);
+    if (!operands.empty()) return usage_error("serve takes no operand ('" + operands.front() + "')");
     return serve(options);
+}
+
+int run_command(const std::string& command, const std::vector<std::string>& args) {
+    if (command == "serve") return serve_command(args);
+    if (command == "check-config") return check_config(args);
+    if (command == "service") return run_service(args);
+    if (command == "install") return install_service(args);
+    if (command == "uninstall") return uninstall_service(args);
+    if (command == "configure-service") return configure_service(args);
+    return usage_error("unknown command '" + command + "'" +
+                       cli::did_you_mean(command, {"serve", "check-config", "service", "install", "uninstall",
+                                                   "configure-service", "--help", "--version"}));
 }
 
 } // namespace
@@ -130,11 +147,9 @@ int main(int argc, char** argv) {
         std::cout << "slotlogd " << SLOTLOG_VERSION << '\n';
         return exit_ok;
     }
-    if (command == "serve") return serve_command(args);
-    if (command == "check-config") return check_config(args);
-    if (command == "service") return run_service(args);
-    if (command == "install") return install_service(args);
-    if (command == "uninstall") return uninstall_service(args);
-    if (command == "configure-service") return configure_service(args);
-    return usage_error("unknown command '" + command + "'");
+    try {
+        return run_command(command, args);
+    } catch (const cli::usage_error& e) {
+        return usage_error(e.what());
+    }
 }

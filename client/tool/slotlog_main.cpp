@@ -2,6 +2,7 @@
 // follows log files; ctl sends signed control messages
 
 #include <slotlog/client.h>
+#include <slotlog/command_line.h>
 #include <slotlog/control_message.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/level.h>
@@ -78,63 +79,7 @@ exit codes:
      transport, port or workgroup (also in a SLOTLOG_* variable)
 )";
 
-struct usage_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-// walks the arguments of one command: options first, then operands ("--" ends options)
-class arguments {
-public:
-    arguments(const std::vector<std::string>& args, std::size_t first) : args_(args), next_(first) {}
-
-    // the next option's name, or nullopt when only operands remain
-    std::optional<std::string> option() {
-        if (next_ >= args_.size()) return std::nullopt;
-        const std::string& a = args_[next_];
-        if (a == "--") {
-            ++next_;
-            operands_only_ = true;
-            return std::nullopt;
-        }
-        if (operands_only_ || a.size() < 2 || a[0] != '-') return std::nullopt;
-        ++next_;
-        if (const auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
-            inline_value_ = a.substr(eq + 1);
-            return a.substr(0, eq);
-        }
-        inline_value_.reset();
-        return a;
-    }
-
-    std::string value(const std::string& option) {
-        if (inline_value_) return *std::exchange(inline_value_, std::nullopt);
-        if (next_ >= args_.size()) throw usage_error("option " + option + " needs a value");
-        return args_[next_++];
-    }
-
-    // the option takes no value: refuse --follow=yes
-    void no_value(const std::string& option) const {
-        if (inline_value_) throw usage_error("option " + option + " takes no value");
-    }
-
-    std::vector<std::string> operands() {
-        std::vector<std::string> rest;
-        for (; next_ < args_.size(); ++next_) {
-            if (!operands_only_ && args_[next_] == "--") {
-                operands_only_ = true;
-                continue;
-            }
-            rest.push_back(args_[next_]);
-        }
-        return rest;
-    }
-
-private:
-    const std::vector<std::string>& args_;
-    std::size_t next_;
-    bool operands_only_ = false;
-    std::optional<std::string> inline_value_;
-};
+using slotlog::cli::usage_error;
 
 slotlog::level level_argument(const std::string& text) {
     const auto l = slotlog::parse_level(text);
@@ -180,44 +125,43 @@ int send_command(const std::vector<std::string>& args) {
     bool raw = false;
     slotlog::writer_options options = environment_options();
     bool to_given = false;  // --to replaces SLOTLOG_BROADCAST_TO, several --to add up
-    arguments a(args, 2);
-    while (auto opt = a.option()) {
-        if (*opt == "--transport") {
-            const std::string value = a.value(*opt);
-            const auto t = slotlog::parse_network_transport(value);
-            if (!t) {
-                throw usage_error("option --transport: unknown transport '" + value +
-                                  "' (use auto, mailslot, broadcast or both)");
-            }
-            options.transport = *t;
-        } else if (*opt == "--netbios-port") {
-            options.netbios_port = port_argument(*opt, a.value(*opt));
-        } else if (*opt == "--broadcast-port") {
-            options.broadcast_port = port_argument(*opt, a.value(*opt));
-        } else if (*opt == "--to") {
-            if (!std::exchange(to_given, true)) options.broadcast_to.clear();
-            options.broadcast_to.push_back(a.value(*opt));
-            check_option(options, *opt);
-        } else if (*opt == "--workgroup") {
-            options.workgroup = a.value(*opt);
-            check_option(options, *opt);
-        } else if (*opt == "-s" || *opt == "--slot") {
-            slot = a.value(*opt);
-        } else if (*opt == "-l" || *opt == "--level") {
-            level = std::string(slotlog::level_name(level_argument(a.value(*opt))));
-        } else if (*opt == "-a" || *opt == "--app") {
-            app = a.value(*opt);
-        } else if (*opt == "--raw") {
-            raw = true;
-        } else if (*opt == "-h" || *opt == "--help") {
-            std::cout << usage_text;
-            return exit_ok;
-        } else {
-            throw usage_error("unknown option '" + *opt + "' for send");
-        }
+    bool help = false;
+    const auto messages =
+        slotlog::cli::options("send")
+            .value({"--transport"},
+                   [&](const std::string& value) {
+                       const auto t = slotlog::parse_network_transport(value);
+                       if (!t) {
+                           throw usage_error("option --transport: unknown transport '" + value +
+                                             "' (use auto, mailslot, broadcast or both)");
+                       }
+                       options.transport = *t;
+                   })
+            .value({"--netbios-port"}, [&](const std::string& v) { options.netbios_port = port_argument("--netbios-port", v); })
+            .value({"--broadcast-port"},
+                   [&](const std::string& v) { options.broadcast_port = port_argument("--broadcast-port", v); })
+            .value({"--to"},
+                   [&](const std::string& v) {
+                       if (!std::exchange(to_given, true)) options.broadcast_to.clear();
+                       options.broadcast_to.push_back(v);
+                       check_option(options, "--to");
+                   })
+            .value({"--workgroup"},
+                   [&](const std::string& v) {
+                       options.workgroup = v;
+                       check_option(options, "--workgroup");
+                   })
+            .value({"-s", "--slot"}, [&](const std::string& v) { slot = v; })
+            .value({"-l", "--level"}, [&](const std::string& v) { level = std::string(slotlog::level_name(level_argument(v))); })
+            .value({"-a", "--app"}, [&](const std::string& v) { app = v; })
+            .flag({"--raw"}, [&] { raw = true; })
+            .flag({"-h", "--help"}, [&] { help = true; })
+            .parse(args, 2);
+    if (help) {
+        std::cout << usage_text;
+        return exit_ok;
     }
     if (raw && (!level.empty() || !app.empty())) throw usage_error("--raw sends messages as given: no -l or -a");
-    const std::vector<std::string> messages = a.operands();
 
     std::optional<slotlog::mailslot_writer> writer;
     try {
@@ -256,20 +200,17 @@ int ctl_command(const std::vector<std::string>& args) {
     std::vector<std::string> operands;
     std::size_t first = 2;
     if (args.size() > 2 && !args[2].empty() && args[2][0] != '-') operands.push_back(args[first++]);
-    arguments a(args, first);
-    while (auto opt = a.option()) {
-        if (*opt == "-s" || *opt == "--slot") {
-            slot = a.value(*opt);
-        } else if (*opt == "-k" || *opt == "--key-file") {
-            key_file = a.value(*opt);
-        } else if (*opt == "-h" || *opt == "--help") {
-            std::cout << usage_text;
-            return exit_ok;
-        } else {
-            throw usage_error("unknown option '" + *opt + "' for ctl");
-        }
+    bool help = false;
+    const auto rest = slotlog::cli::options("ctl")
+                          .value({"-s", "--slot"}, [&](const std::string& v) { slot = v; })
+                          .value({"-k", "--key-file"}, [&](const std::string& v) { key_file = v; })
+                          .flag({"-h", "--help"}, [&] { help = true; })
+                          .parse(args, first);
+    if (help) {
+        std::cout << usage_text;
+        return exit_ok;
     }
-    for (auto& rest : a.operands()) operands.push_back(std::move(rest));
+    operands.insert(operands.end(), rest.begin(), rest.end());
     if (operands.size() != 1) throw usage_error("ctl needs exactly one of stop, reload, rotate or flush");
     const auto verb = slotlog::parse_control_verb(operands[0]);
     if (!verb) throw usage_error("unknown control verb '" + operands[0] + "' (use stop, reload, rotate or flush)");
@@ -303,23 +244,17 @@ std::size_t count_argument(const std::string& text) {
 
 int tail_command(const std::vector<std::string>& args) {
     slotlog::tail_options options;
-    arguments a(args, 2);
-    while (auto opt = a.option()) {
-        if (*opt == "-f" || *opt == "--follow") {
-            a.no_value(*opt);
-            options.follow = true;
-        } else if (*opt == "-n" || *opt == "--lines") {
-            options.lines = count_argument(a.value(*opt));
-        } else if (*opt == "--level") {
-            options.min_level = level_argument(a.value(*opt));
-        } else if (*opt == "-h" || *opt == "--help") {
-            std::cout << usage_text;
-            return exit_ok;
-        } else {
-            throw usage_error("unknown option '" + *opt + "' for tail");
-        }
+    bool help = false;
+    const auto paths = slotlog::cli::options("tail")
+                           .flag({"-f", "--follow"}, [&] { options.follow = true; })
+                           .value({"-n", "--lines"}, [&](const std::string& v) { options.lines = count_argument(v); })
+                           .value({"--level"}, [&](const std::string& v) { options.min_level = level_argument(v); })
+                           .flag({"-h", "--help"}, [&] { help = true; })
+                           .parse(args, 2);
+    if (help) {
+        std::cout << usage_text;
+        return exit_ok;
     }
-    const std::vector<std::string> paths = a.operands();
     if (paths.size() != 1) throw usage_error("tail needs exactly one PATH");
     options.path = slotlog::detail::path_from_utf8(paths[0]);
 
@@ -342,7 +277,8 @@ int run(const std::vector<std::string>& args) {
     if (command == "send") return send_command(args);
     if (command == "tail") return tail_command(args);
     if (command == "ctl") return ctl_command(args);
-    throw usage_error("unknown command '" + command + "'");
+    throw usage_error("unknown command '" + command + "'" +
+                      slotlog::cli::did_you_mean(command, {"send", "tail", "ctl", "--help", "--version"}));
 }
 
 } // namespace

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <slotlog/command_line.h>
 #include <slotlog/config.h>
 #include <slotlog/control_message.h>
 #include <slotlog/detail/utf16.h>
@@ -69,20 +70,19 @@ struct install_options {
     DWORD start_type = SERVICE_AUTO_START;
 };
 
-std::optional<int> parse_install(const std::vector<std::string>& args, install_options& out) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            out.config_file = detail::path_from_utf8(args[++i]);
-        } else if (args[i] == "--start" && i + 1 < args.size()) {
-            const auto& v = args[++i];
-            if (v == "auto") out.start_type = SERVICE_AUTO_START;
-            else if (v == "demand") out.start_type = SERVICE_DEMAND_START;
-            else return usage_error("install: --start takes auto or demand, not '" + v + "'");
-        } else {
-            return usage_error("install: unknown option '" + args[i] + "'");
-        }
-    }
-    return std::nullopt;
+// throws cli::usage_error
+void parse_install(const std::vector<std::string>& args, install_options& out) {
+    const auto operands =
+        cli::options("install")
+            .value({"-c", "--config"}, [&](const std::string& v) { out.config_file = detail::path_from_utf8(v); })
+            .value({"--start"},
+                   [&](const std::string& v) {
+                       if (v == "auto") out.start_type = SERVICE_AUTO_START;
+                       else if (v == "demand") out.start_type = SERVICE_DEMAND_START;
+                       else throw cli::usage_error("install: --start takes auto or demand, not '" + v + "'");
+                   })
+            .parse(args);
+    if (!operands.empty()) throw cli::usage_error("install takes no operand ('" + operands.front() + "')");
 }
 
 // the configuration must load now: a service that cannot start helps nobody
@@ -194,33 +194,32 @@ struct configure_options {
     bool remove_firewall_rule = false; // the msi's uninstall: only that
 };
 
-std::optional<int> parse_configure(const std::vector<std::string>& args, configure_options& out) {
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--slot" && i + 1 < args.size()) {
-            out.slot = args[++i];
-        } else if (args[i] == "--logdir" && i + 1 < args.size()) {
-            out.log_folder = args[++i];
-        } else if (args[i] == "--broadcast-port" && i + 1 < args.size()) {
-            const std::string& port = args[++i];
-            if (port.empty()) continue;  // the msi's BROADCAST_PORT left unset
-            char* end = nullptr;
-            const unsigned long n = std::strtoul(port.c_str(), &end, 10);
-            if (*end != '\0' || n == 0 || n > 65535 || port.find_first_not_of("0123456789") != std::string::npos) {
-                return usage_error("configure-service: --broadcast-port '" + port + "' is not a port number (1 to 65535)");
-            }
-            out.broadcast_port = static_cast<std::uint16_t>(n);
-        } else if (args[i] == "--remove-firewall-rule") {
-            out.remove_firewall_rule = true;
-        } else {
-            return usage_error("configure-service: unknown option '" + args[i] + "'");
+// throws cli::usage_error
+void parse_configure(const std::vector<std::string>& args, configure_options& out) {
+    const auto port = [&](const std::string& text) {
+        if (text.empty()) return;  // the msi's BROADCAST_PORT left unset
+        char* end = nullptr;
+        const unsigned long n = std::strtoul(text.c_str(), &end, 10);
+        if (*end != '\0' || n == 0 || n > 65535 || text.find_first_not_of("0123456789") != std::string::npos) {
+            throw cli::usage_error("configure-service: --broadcast-port '" + text +
+                                   "' is not a port number (1 to 65535)");
         }
+        out.broadcast_port = static_cast<std::uint16_t>(n);
+    };
+    const auto operands = cli::options("configure-service")
+                              .value({"--slot"}, [&](const std::string& v) { out.slot = v; })
+                              .value({"--logdir"}, [&](const std::string& v) { out.log_folder = v; })
+                              .value({"--broadcast-port"}, port)
+                              .flag({"--remove-firewall-rule"}, [&] { out.remove_firewall_rule = true; })
+                              .parse(args);
+    if (!operands.empty()) {
+        throw cli::usage_error("configure-service takes no operand ('" + operands.front() + "')");
     }
     // an msi passes "[LOGDIR]" last: a folder ending in a backslash turns
     // the closing quote into a literal one
     while (!out.log_folder.empty() && (out.log_folder.back() == '"' || out.log_folder.back() == ' ')) {
         out.log_folder.pop_back();
     }
-    return std::nullopt;
 }
 
 // %ProgramData%\slotlog\control.key, the key of signed control messages,
@@ -340,7 +339,7 @@ void open_firewall(std::uint16_t port) {
 
 int configure_service(const std::vector<std::string>& args) {
     configure_options options;
-    if (auto code = parse_configure(args, options)) return *code;
+    parse_configure(args, options);
     if (options.remove_firewall_rule) {
         firewall::remove();
         return exit_ok;
@@ -372,7 +371,7 @@ int configure_service(const std::vector<std::string>& args) {
 
 int install_service(const std::vector<std::string>& args) {
     install_options options;
-    if (auto code = parse_install(args, options)) return *code;
+    parse_install(args, options);
     if (auto code = check_config(options)) return *code;
 
     std::filesystem::path exe;
@@ -449,7 +448,7 @@ int install_service(const std::vector<std::string>& args) {
 }
 
 int uninstall_service(const std::vector<std::string>& args) {
-    if (!args.empty()) return usage_error("uninstall: unknown option '" + args.front() + "'");
+    if (!cli::options("uninstall").parse(args).empty()) return usage_error("uninstall takes no operand");
 
     scm::handle manager(::OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
     if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());

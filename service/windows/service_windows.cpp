@@ -13,6 +13,7 @@
 #include <windows.h>
 
 
+#include <slotlog/command_line.h>
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
@@ -179,13 +180,15 @@ void WINAPI service_main(DWORD argc, LPWSTR* argv) {
 
 int run_service(const std::vector<std::string>& args) {
     service_host host;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if ((args[i] == "-c" || args[i] == "--config") && i + 1 < args.size()) {
-            host.config_file = detail::path_from_utf8(args[++i]);
-        } else {
-            host.bad_args = "service: unknown option '" + args[i] + "'";
-            break;
-        }
+    try {
+        // no console to tell: a bad command line is the service's start failure
+        const auto operands = cli::options("service")
+                                  .value({"-c", "--config"},
+                                         [&](const std::string& v) { host.config_file = detail::path_from_utf8(v); })
+                                  .parse(args);
+        if (!operands.empty()) host.bad_args = "service takes no operand ('" + operands.front() + "')";
+    } catch (const cli::usage_error& e) {
+        host.bad_args = e.what();
     }
 
     current_host = &host;

@@ -170,7 +170,7 @@ def stamped(seq, app="billing", host="WEB01", pid=42, msg=None):
 def test_gaps_in_stamped_numbers_are_reported_once_each(collectors, tmp_path):
     port = free_udp_port()
     c, log = start(collectors, tmp_path, [{"type": "udp", "bind": f"127.0.0.1:{port}"}],
-                   dedup={"window_ms": 300})
+                   dedup={"window_ms": 1000})
     send = lambda p: udp(port, p)  # noqa: E731
     send_slowly(send, [stamped(s) for s in [*range(1, 11), *range(16, 21)]])
     # out of order: filled within the window

@@ -5,7 +5,7 @@
 // \MAILSLOT\<name>. it is what windows sends for \\*\mailslot\logger, what the
 // netbios input reads, and what `slotlog send` and the broadcast fallback send.
 // encoding and decoding only, no i/o. portable; the client library uses it too
-// (library slotlog_wire). the layout, limits and what decode refuses: docs/network.md
+// (library slotlog_proto). the layout, limits and what decode refuses: docs/network.md
 
 #include <array>
 #include <cstddef>

@@ -1,0 +1,105 @@
+#include <slotlog/command_line.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+namespace slotlog::cli {
+
+namespace {
+
+// edits (insert, delete, replace, swap two neighbours) from a to b
+std::size_t distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+} // namespace
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
+    // less than half of the word may be wrong, at most 3 letters: "-x" is
+    // no typo of "-c"
+    const std::size_t most = std::min<std::size_t>(3, word.empty() ? 0 : (word.size() - 1) / 2);
+    if (most == 0) return {};
+    std::string_view best;
+    std::size_t best_distance = most + 1;
+    for (const auto k : known) {
+        const auto d = distance(word, k);
+        if (d < best_distance) {
+            best = k;
+            best_distance = d;
+        }
+    }
+    return best.empty() ? std::string() : " (did you mean '" + std::string(best) + "'?)";
+}
+
+options::options(std::string command) : command_(std::move(command)) {}
+
+options& options::value(std::initializer_list<std::string_view> names,
+                        std::function<void(const std::string&)> take) {
+    options_.push_back({{names.begin(), names.end()}, std::move(take), {}});
+    return *this;
+}
+
+options& options::flag(std::initializer_list<std::string_view> names, std::function<void()> take) {
+    options_.push_back({{names.begin(), names.end()}, {}, std::move(take)});
+    return *this;
+}
+
+const options::option* options::find_(std::string_view name) const noexcept {
+    for (const auto& o : options_) {
+        if (std::find(o.names.begin(), o.names.end(), name) != o.names.end()) return &o;
+    }
+    return nullptr;
+}
+
+void options::unknown_(const std::string& name) const {
+    std::vector<std::string_view> known;
+    for (const auto& o : options_) known.insert(known.end(), o.names.begin(), o.names.end());
+    throw usage_error(command_ + ": unknown option '" + name + "'" + did_you_mean(name, known));
+}
+
+std::vector<std::string> options::parse(const std::vector<std::string>& args, std::size_t first) const {
+    std::size_t i = first;
+    for (; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--") {
+            ++i;
+            break;
+        }
+        if (a.size() < 2 || a[0] != '-') break;
+        // --name=value; a short option's value is the next argument
+        std::string name = a;
+        std::optional<std::string> inline_value;
+        if (const auto eq = a.find('='); a.rfind("--", 0) == 0 && eq != std::string::npos) {
+            name = a.substr(0, eq);
+            inline_value = a.substr(eq + 1);
+        }
+        const option* o = find_(name);
+        if (!o) unknown_(name);
+        if (!o->take_value) {
+            if (inline_value) throw usage_error(command_ + ": option " + name + " takes no value");
+            o->take_flag();
+        } else if (inline_value) {
+            o->take_value(*inline_value);
+        } else if (i + 1 < args.size()) {
+            o->take_value(args[++i]);
+        } else {
+            throw usage_error(command_ + ": option " + name + " needs a value");
+        }
+    }
+    return {args.begin() + static_cast<std::ptrdiff_t>(std::min(i, args.size())), args.end()};
+}
+
+} // namespace slotlog::cli
