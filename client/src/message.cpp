@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "system.h"
+#include <slotlog/detail/system.h>
 
 namespace slotlog {
 

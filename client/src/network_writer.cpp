@@ -12,7 +12,7 @@
 #include <charconv>
 #include <ctime>
 
-#include "system.h"
+#include <slotlog/detail/system.h>
 
 namespace slotlog::detail {
 

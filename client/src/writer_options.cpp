@@ -5,8 +5,8 @@
 
 #include <charconv>
 
-#include "printable.h"
-#include "system.h"
+#include <slotlog/detail/printable.h>
+#include <slotlog/detail/system.h>
 
 namespace slotlog {
 

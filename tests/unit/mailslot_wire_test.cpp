@@ -286,7 +286,7 @@ TEST(mailslot_wire, message_limits) {
 }
 
 TEST(mailslot_wire, limit_equals_the_clients) {
-    // client/src/slot_name.cpp network_message_limit: the two must not drift apart
+    // core/proto/src/slot_name.cpp network_message_limit: the two must not drift apart
     for (std::size_t n = 1; n <= 255; ++n) {
         const std::string name(n, 'q');
         const auto slot = slotlog::parse_slot_name("\\\\*\\mailslot\\" + name);

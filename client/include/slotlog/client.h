@@ -19,38 +19,10 @@
 #include <string_view>
 #include <vector>
 
+#include <slotlog/host.h>
+#include <slotlog/slot_name.h>
+
 namespace slotlog {
-
-// a slot name: logger, \\.\mailslot\logger, \\*\mailslot\logger,
-// \\DOMAIN\mailslot\logger or \\HOST\mailslot\logger (case-insensitive)
-struct slot_name {
-    enum class scope { local, broadcast, domain_or_host };
-    scope where = scope::local;
-    std::string server;                  // "." for local, "*" for broadcast, else the domain or host
-    std::string name;                    // lower case, may contain '\' for sub-folders ("a\b")
-
-    // "\\.\mailslot\logger", "\\*\mailslot\logger", "\\HOST\mailslot\logger"
-    std::string canonical() const;
-    // the local reader's name, "\\.\mailslot\logger"
-    std::string local_path() const;
-};
-
-// throws std::invalid_argument with a message that says what is wrong
-slot_name parse_slot_name(std::string_view text);
-
-// posix: $SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
-// $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>. windows (where slots
-// need no folder): $SLOTLOG_RUNTIME_DIR, else %TEMP%\slotlog
-std::filesystem::path runtime_dir();
-// posix: runtime_dir() / name; a sub-folder's '\' stays in the file name
-// literally ("a\b" -> RUNTIME/a\b), so it never collides with "a.b". every
-// scope maps to the local socket of that name (where \\*\mailslot\x also
-// arrives on this machine)
-std::filesystem::path slot_socket_path(const slot_name& slot);
-
-// the largest message a writer sends to a slot on other machines (424 bytes
-// for \\*\mailslot\logger, less for longer names); 0 for a local slot (no limit)
-std::size_t network_message_limit(const slot_name& slot) noexcept;
 
 class mailslot_error : public std::runtime_error {
 public:
@@ -222,7 +194,5 @@ struct message_fields {
 };
 std::string make_json_message(std::string_view msg, const message_fields& fields);
 
-// this machine's host name, "" if unknown
-std::string local_host_name();
 
 } // namespace slotlog

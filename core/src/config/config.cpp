@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <slotlog/client.h>
+#include <slotlog/slot_name.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 

@@ -9,7 +9,7 @@
 #include <spdlog/details/log_msg.h>
 #include <spdlog/details/os.h>
 
-#include <slotlog/client.h>
+#include <slotlog/host.h>
 #include <slotlog/decode.h>
 #include <slotlog/format.h>
 #include <slotlog/text.h>

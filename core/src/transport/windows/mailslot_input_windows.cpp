@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include <slotlog/client.h>
+#include <slotlog/slot_name.h>
 
 #include "transport/inputs.h"
 #include "windows/win_util.h"

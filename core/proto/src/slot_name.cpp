@@ -1,10 +1,10 @@
 // slot names: parsing, normalisation and the paths they map to
 
-#include <slotlog/client.h>
+#include <slotlog/slot_name.h>
 
 #include <algorithm>
 
-#include "printable.h"
+#include <slotlog/detail/printable.h>
 
 namespace slotlog {
 

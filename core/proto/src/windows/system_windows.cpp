@@ -1,13 +1,14 @@
 // runtime folder, host name, process id and utf-16 conversion on windows
 
-#include <slotlog/client.h>
+#include <slotlog/host.h>
+#include <slotlog/slot_name.h>
 
 #include <windows.h>
 #include <shellapi.h>
 
 #include <vector>
 
-#include "system.h"
+#include <slotlog/detail/system.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
 

@@ -1,13 +1,14 @@
 // runtime folder, host name and process id on posix
 
-#include <slotlog/client.h>
+#include <slotlog/host.h>
+#include <slotlog/slot_name.h>
 
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
 
-#include "system.h"
+#include <slotlog/detail/system.h>
 
 #include <slotlog/detail/utf8.h>
 
