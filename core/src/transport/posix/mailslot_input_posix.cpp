@@ -1,5 +1,5 @@
 // the posix mailslot: a unix datagram socket at RUNTIME/<slot>, opened by
-// the client library's mailslot_reader (which handles stale sockets and a live
+// the mailslot_reader of core/proto (which handles stale sockets and a live
 // reader already on the slot) and read in batches
 
 #include <poll.h>
@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include <slotlog/client.h>
+#include <slotlog/mailslot_reader.h>
 
 #include "transport/inputs.h"
 #include "transport/posix/datagram_batch.h"
