@@ -39,9 +39,16 @@ def test_tail_follows_across_rotations(tmp_path, env, collectors):
     tail_out = tmp_path / "tail.out"
     tail = subprocess.Popen([str(BIN / "slotlog"), "tail", "-f", "-n", "0", str(log)], env=env,
                             stdout=open(tail_out, "wb"), stderr=subprocess.PIPE)
-    # tail has opened the file once it prints what comes next
-    slotlog("send", "-a", "marker", "tail is reading", env=env)
-    wait_for(lambda: any("tail is reading" in l for l in read_lines(tail_out)), what="tail to follow the file")
+    # tail follows the file once it prints what comes next: a marker is sent
+    # until one is printed (one sent before tail opened the file is not)
+    def marked():
+        slotlog("send", "-a", "marker", "tail is reading", env=env)
+        try:
+            wait_for(lambda: any("tail is reading" in l for l in read_lines(tail_out)), timeout=0.5)
+            return True
+        except AssertionError:
+            return False
+    wait_for(marked, timeout=30, what="tail to follow the file")
     n = 1200
     # ~100 bytes a line, ~80 lines a file: a rotation about every 0.4 s at this pace
     for start in range(0, n, 20):
