@@ -64,8 +64,19 @@ def test_tail_follows_rotations_without_blocking_them(tmp_path):
         tail_out = tmp_path / "tail.out"
         tail = subprocess.Popen([WINE_RUN, str(BIN / "slotlog.exe"), "tail", "-f", "-n", "0", win_path(log)],
                                 stdout=open(tail_out, "wb"), stderr=subprocess.PIPE)
-        time.sleep(2)  # tail has opened the file
         slot = r"\\.\mailslot\slotlog-wine-tail"
+
+        # tail follows the file once it prints what comes next: a marker is sent
+        # until one is printed (one sent before tail opened the file is not)
+        def marked():
+            wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "-a", "marker", "tail is reading")
+            deadline = time.monotonic() + 1
+            while time.monotonic() < deadline:
+                if any("tail is reading" in l for l in lines(tail_out)):
+                    return True
+                time.sleep(0.05)
+            return False
+        wait_for(marked, 60, "tail to follow the file")
         # ~100 bytes a line: 50 lines a batch, at most one rotation between two polls of tail
         n, batch = 1000, 50
         for start in range(0, n, batch):
