@@ -153,12 +153,14 @@ TEST_F(mailslot, large_message_arrives_whole) {
     EXPECT_TRUE(got == big) << "the content differs";
     EXPECT_EQ(reader.get(true, 5s), "small");
     // and one that arrives while the reader waits
+    const auto asked = std::chrono::steady_clock::now();
     std::thread later([&] {
         std::this_thread::sleep_for(100ms);
         writer.put(big);
     });
     const auto waited = reader.get(true, 5s);
     later.join();
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, 90ms) << "get returned before the message was written";
     EXPECT_EQ(waited.size(), big.size());
     EXPECT_TRUE(waited == big) << "the content differs";
 }
@@ -191,12 +193,15 @@ TEST_F(mailslot, non_blocking_get) {
 
 TEST_F(mailslot, blocking_get_waits_for_a_writer) {
     mailslot_reader reader(name_);
+    const auto asked = std::chrono::steady_clock::now();
     std::thread later([&] {
         std::this_thread::sleep_for(200ms);
         mailslot_writer(name_).put("late");
     });
     EXPECT_EQ(reader.get(), "late");
     later.join();
+    // the writer wrote 200 ms after the reader began waiting: get really blocked
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, 190ms);
 }
 
 TEST_F(mailslot, iteration) {
