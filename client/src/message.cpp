@@ -20,7 +20,7 @@ constexpr std::size_t max_streams = 4096;
 
 std::uint64_t next_seq(std::string_view slot, std::string_view app) {
     static std::mutex mutex;
-    static std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> next;
+    static std::map<std::pair<std::string, std::string>, std::uint64_t> next;
     std::lock_guard lock(mutex);
     auto key = std::make_pair(std::string(slot), std::string(app));
     if (const auto it = next.find(key); it != next.end()) return it->second++;

@@ -4,28 +4,9 @@
 #include <optional>
 #include <utility>
 
+#include <slotlog/detail/edit_distance.h>
+
 namespace slotlog::cli {
-
-namespace {
-
-// edits (insert, delete, replace, swap two neighbours) from a to b
-std::size_t distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
-} // namespace
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
     // less than half of the word may be wrong, at most 3 letters: "-x" is
@@ -35,7 +16,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string_vi
     std::string_view best;
     std::size_t best_distance = most + 1;
     for (const auto k : known) {
-        const auto d = distance(word, k);
+        const auto d = detail::edit_distance(word, k);
         if (d < best_distance) {
             best = k;
             best_distance = d;

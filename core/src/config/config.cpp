@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <slotlog/slot_name.h>
+#include <slotlog/detail/edit_distance.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 
@@ -118,26 +119,7 @@ std::string join_or(std::span<const std::string_view> list) {
 using detail::path_from_utf8;
 using detail::path_to_utf8;
 
-// optimal string alignment distance, case-insensitive (a swap counts as one edit)
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    constexpr std::size_t too_far = std::numeric_limits<std::size_t>::max() / 2;
-    if (a.size() > 64 || b.size() > 64) return too_far;
-    std::vector<std::size_t> prev2(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
-            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1])) {
-                cur[j] = std::min(cur[j], prev2[j - 2] + 1);
-            }
-        }
-        std::swap(prev2, prev);
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
+using detail::edit_distance;
 
 // the closest candidate when the word is plausibly a typo of it, else empty
 std::string_view closest(std::string_view word, std::span<const std::string_view> candidates) {
