@@ -92,14 +92,13 @@ int check_config(const std::vector<std::string>& arguments) {
                               .value({"-c", "--config"}, [&](const std::string& v) { files.push_back(v); })
                               .parse(arguments);
     files.insert(files.end(), operands.begin(), operands.end());
-    const auto& args = files;
-    if (args.size() != 1) return usage_error("check-config needs exactly one CONFIG file");
+    if (files.size() != 1) return usage_error("check-config needs exactly one CONFIG file");
+    const std::string& file = files.front();
     try {
-        const auto cfg = load_config_file(detail::path_from_utf8(args[0]));
-        std::cout << args[0] << ": ok (" << cfg.inputs.size() << " input(s), " << cfg.outputs.size()
-                  << " output(s))\n";
+        const auto cfg = load_config_file(detail::path_from_utf8(file));
+        std::cout << file << ": ok (" << cfg.inputs.size() << " input(s), " << cfg.outputs.size() << " output(s))\n";
         // not a configuration error: the collector runs, without the control plane
-        std::cout << args[0] << ": control plane " << control_plane(cfg.control).status() << '\n';
+        std::cout << file << ": control plane " << control_plane(cfg.control).status() << '\n';
         return exit_ok;
     } catch (const config_error& e) {
         for (const auto& p : e.problems()) std::cout << p.to_string() << '\n';
