@@ -1,0 +1,112 @@
+// the outputs a configuration can name, and how each key is read
+#include <array>
+
+#include <slotlog/detail/utf8.h>
+#include <slotlog/platform.h>
+
+#include "config/schema.h"
+
+namespace slotlog::config_check {
+
+namespace {
+
+constexpr std::uint64_t min_file_size = 1u << 10;
+constexpr std::uint32_t max_max_files = 1000;
+
+constexpr std::array<std::string_view, 2> format_names{"text", "json"};
+constexpr std::array<std::string_view, 20> facility_names{
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
+    "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
+
+bool read_min_level(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto l = c.level_value(v, at);
+    if (l) out.min_level = *l;
+    return l.has_value();
+}
+
+bool read_format(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto f = c.enum_value(v, at, format_names, "format");
+    if (f) out.format = *f == "json" ? line_format::json : line_format::text;
+    return f.has_value();
+}
+
+bool read_path(checker& c, const json& v, const std::string& at, output_config& out) {
+    auto p = c.path_value(v, at, "a file path such as \"logs/slotlog.log\"");
+    if (p) out.path = std::move(*p);
+    return p.has_value();
+}
+
+bool read_max_size(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto n = c.size_value(v, at, min_file_size);
+    if (n) out.max_size = *n;
+    return n.has_value();
+}
+
+bool read_max_files(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto n = c.integer_value(v, at, 1, max_max_files);
+    if (n) out.max_files = static_cast<std::uint32_t>(*n);
+    return n.has_value();
+}
+
+bool read_source(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto s = c.non_empty_string(v, at, "an event source name such as \"slotlog\"");
+    if (s) out.source = *s;
+    return s.has_value();
+}
+
+bool read_ident(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto s = c.non_empty_string(v, at, "a syslog ident such as \"slotlog\"");
+    if (s) out.ident = *s;
+    return s.has_value();
+}
+
+bool read_facility(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto s = c.enum_value(v, at, facility_names, "syslog facility");
+    if (s) out.facility = *s;
+    return s.has_value();
+}
+
+constexpr field<output_config> min_level_field{"min_level", read_min_level};
+constexpr field<output_config> format_field{"format", read_format};
+
+constexpr std::array<field<output_config>, 5> file_fields{{
+    {"path", read_path, "a file output needs a \"path\", e.g. \"logs/slotlog.log\""},
+    {"max_size", read_max_size},
+    {"max_files", read_max_files},
+    format_field,
+    min_level_field,
+}};
+constexpr std::array<field<output_config>, 2> console_fields{{format_field, min_level_field}};
+constexpr std::array<field<output_config>, 3> syslog_fields{{
+    {"ident", read_ident},
+    {"facility", read_facility},
+    min_level_field,
+}};
+constexpr std::array<field<output_config>, 2> eventlog_fields{{{"source", read_source}, min_level_field}};
+
+constexpr std::array<kind<output_config>, 4> output_kinds{{
+    {"file", file_fields},
+    {"console", console_fields},
+    {"syslog", syslog_fields, platforms::posix_only},
+    // the event log is for what an administrator must see, not for traces
+    {"eventlog", eventlog_fields, platforms::windows_only, [](output_config& out) { out.min_level = level::warning; }},
+}};
+
+// the same file twice would be written and rotated by two sinks
+bool claim_file(checker& c, const std::string& at, output_config& out, bool ok) {
+    if (out.path.empty()) return ok;
+    const auto path = out.path.generic_u8string();
+    std::string id(path.begin(), path.end());
+    if constexpr (on_windows) id = to_lower(id);
+    const auto first = c.claim(c.file_paths, id, at);
+    if (first.empty()) return ok;
+    c.fail(member_path(at, "path"), "writes the same file as " + first + " (" + detail::path_to_utf8(out.path) + ")");
+    return false;
+}
+
+} // namespace
+
+constinit const list_schema<output_config> output_schema{
+    "outputs", "output", "[{\"type\": \"file\", \"path\": \"logs/slotlog.log\"}]", output_kinds, claim_file};
+
+} // namespace slotlog::config_check
