@@ -1,3 +1,4 @@
+#include <slotlog/control.h>
 #include <slotlog/pipeline.h>
 
 #include <atomic>
