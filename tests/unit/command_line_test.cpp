@@ -1,7 +1,9 @@
+#include <slotlog/command_help.h>
 #include <slotlog/command_line.h>
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,72 @@ TEST(command_line, did_you_mean_only_when_close) {
     EXPECT_EQ(did_you_mean("instal", commands), " (did you mean 'install'?)");
     EXPECT_EQ(did_you_mean("tail", commands), "");
     EXPECT_EQ(did_you_mean("", commands), "");
+}
+
+TEST(command_line, every_command_has_help) {
+    serve_line s;
+    for (const auto& args : {strings{"--help"}, strings{"-h"}, strings{"-c", "x", "--help", "--bogus"}}) {
+        try {
+            s.parser.parse(args);
+            ADD_FAILURE() << "no help for " << args[0];
+        } catch (const slotlog::cli::help_requested& h) {
+            EXPECT_EQ(h.command, "serve");
+        }
+    }
+    // a value or an operand that reads "--help" is not the option
+    EXPECT_EQ(s.parser.parse({"-c", "--help"}), strings{});
+    EXPECT_EQ(s.config, "--help");
+    EXPECT_EQ(s.parser.parse({"--", "--help"}), strings{"--help"});
+    EXPECT_EQ(error_of(s.parser, {"--hlep"}), "serve: unknown option '--hlep' (did you mean '--help'?)");
+    EXPECT_EQ(error_of(s.parser, {"--help=yes"}), "serve: unknown option '--help' (did you mean '--help'?)");
+}
+
+// the help of a made-up program: one layout, every line within the width
+slotlog::cli::program_help sample_help() {
+    // the help holds views of its texts
+    static const std::string run_text =
+        "runs it. " + std::string(40, 'x') + " and a long sentence that cannot fit on one line of the console";
+    return {"prog",
+            {{"run", "[-c CONFIG] [--fast]", run_text,
+              {{"-c, --config CONFIG", "the configuration"}, {"--a-very-long-option-name", "said on the next line"}}},
+             {"long-command-name", "", "its text starts on the next line", {}, "Other commands:"}},
+            {{"0", "success"}, {"2", "usage error"}},
+            "a note"};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+TEST(command_help, one_layout_for_every_command) {
+    const auto help = sample_help();
+    const auto all = slotlog::cli::render_help(help);
+    for (const auto& line : lines_of(all)) {
+        EXPECT_LE(line.size(), slotlog::cli::help_width) << line;
+        EXPECT_TRUE(line.empty() || line.back() != ' ') << "'" << line << "'";
+    }
+    const auto lines = lines_of(all);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "usage: prog run [-c CONFIG] [--fast]");
+    EXPECT_EQ(lines[1], "       prog long-command-name");
+    EXPECT_EQ(lines[2], "       prog --help | --version");
+    EXPECT_NE(all.find("\nrun     runs it. "), std::string::npos) << all;
+    EXPECT_NE(all.find("\n  -c, --config CONFIG the configuration\n"), std::string::npos) << all;
+    EXPECT_NE(all.find("\n      --a-very-long-option-name\n                      said on the next line\n"),
+              std::string::npos)
+        << all;
+    EXPECT_NE(all.find("\nOther commands:\n\nlong-command-name\n        its text starts"), std::string::npos) << all;
+    EXPECT_NE(all.find("\nexit codes:\n  0  success\n  2  usage error\n  a note\n"), std::string::npos) << all;
+
+    // one command: its usage line, its part, the exit codes
+    const auto run = slotlog::cli::render_help(help, "run");
+    EXPECT_TRUE(run.starts_with("usage: prog run [-c CONFIG] [--fast]\n\nrun     runs it.")) << run;
+    EXPECT_EQ(run.find("long-command-name"), std::string::npos) << run;
+    EXPECT_NE(run.find("exit codes:"), std::string::npos) << run;
+    EXPECT_EQ(slotlog::cli::render_help(help, "nothing"), "");
 }
 
 } // namespace

@@ -48,6 +48,7 @@ const options::option* options::find_(std::string_view name) const noexcept {
 void options::unknown_(const std::string& name) const {
     std::vector<std::string_view> known;
     for (const auto& o : options_) known.insert(known.end(), o.names.begin(), o.names.end());
+    known.push_back("--help");
     throw usage_error(command_ + ": unknown option '" + name + "'" + did_you_mean(name, known));
 }
 
@@ -68,6 +69,7 @@ std::vector<std::string> options::parse(const std::vector<std::string>& args, st
             inline_value = a.substr(eq + 1);
         }
         const option* o = find_(name);
+        if (!o && !inline_value && (name == "-h" || name == "--help")) throw help_requested{command_};
         if (!o) unknown_(name);
         if (!o->take_value) {
             if (inline_value) throw usage_error(command_ + ": option " + name + " takes no value");

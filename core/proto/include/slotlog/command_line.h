@@ -20,6 +20,13 @@ struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// -h or --help among a command's options: the executables print that
+// command's help and exit 0. no std::exception, so that no handler of
+// errors takes it for one
+struct help_requested {
+    std::string command;
+};
+
 class options {
 public:
     // `command` names the command in errors ("serve", "send")
@@ -32,7 +39,8 @@ public:
 
     // reads args[first..]: options, then operands, which it returns. an
     // argument that does not start with '-' (or "-" alone) ends the options,
-    // and so does "--". throws usage_error
+    // and so does "--". throws usage_error, or help_requested for -h or
+    // --help (every command has them)
     std::vector<std::string> parse(const std::vector<std::string>& args, std::size_t first = 0) const;
 
 private:
