@@ -168,6 +168,42 @@ void network_writer::refresh_plan() {
     planned_ = true;
 }
 
+network_writer::delivery network_writer::send_datagrams(std::string_view message,
+                                                         const std::vector<std::uint16_t>& ports) {
+    wire::mailslot_write w;
+    w.type = plan_.unique ? wire::datagram_type::direct_unique : wire::datagram_type::direct_group;
+    w.datagram_id = next_datagram_id();
+    w.source_port = wire::netbios_datagram_port;  // what the header says, whichever port we send from
+    w.source = {source_name_, 0x00};
+    w.destination = {plan_.destination_name, 0x00};
+    w.mailslot = mailslot_path_;
+    w.data = std::string(message);
+
+    delivery out;
+    for (const auto& d : plan_.destinations) {
+        if (!d.unresolved.empty()) {
+            out.failures.push_back(d.label + ": " + d.unresolved);
+            out.no_network = false;
+            continue;
+        }
+        // the source address differs per interface, so does the datagram
+        w.source_ip = d.source;
+        const std::string datagram = wire::encode(w);
+        for (const std::uint16_t port : ports) {
+            int code = 0;
+            const std::string why = sender_->send_to(d.address, port, datagram, code);
+            if (why.empty()) {
+                ++out.delivered;
+            } else {
+                out.failures.push_back(d.label + ":" + std::to_string(port) + ": " + why);
+                out.code = code;
+                out.no_network = out.no_network && d.fallback && network_unreachable(code);
+            }
+        }
+    }
+    return out;
+}
+
 network_writer::result network_writer::send(std::string_view message, network_ports ports) {
     std::lock_guard lock(mutex_);
     result r;
@@ -179,50 +215,18 @@ network_writer::result network_writer::send(std::string_view message, network_po
         }
         if (!sender_) sender_ = std::make_unique<udp_sender>();
 
-        wire::mailslot_write w;
-        w.type = plan_.unique ? wire::datagram_type::direct_unique : wire::datagram_type::direct_group;
-        w.datagram_id = next_datagram_id();
-        w.source_port = wire::netbios_datagram_port;  // what the header says, whichever port we send from
-        w.source = {source_name_, 0x00};
-        w.destination = {plan_.destination_name, 0x00};
-        w.mailslot = mailslot_path_;
-        w.data = std::string(message);
-
         std::vector<std::uint16_t> to_ports;
         if (ports.netbios) to_ports.push_back(options_.netbios_port);
         if (ports.broadcast) to_ports.push_back(options_.broadcast_port);
-
-        std::size_t delivered = 0;
-        bool no_network = true;  // every failure was the limited broadcast finding no network
-        std::vector<std::string> failures;
-        for (const auto& d : plan_.destinations) {
-            if (!d.unresolved.empty()) {
-                failures.push_back(d.label + ": " + d.unresolved);
-                no_network = false;
-                continue;
-            }
-            // the source address differs per interface, so does the datagram
-            w.source_ip = d.source;
-            const std::string datagram = wire::encode(w);
-            for (const std::uint16_t port : to_ports) {
-                int code = 0;
-                const std::string why = sender_->send_to(d.address, port, datagram, code);
-                if (why.empty()) {
-                    ++delivered;
-                } else {
-                    failures.push_back(d.label + ":" + std::to_string(port) + ": " + why);
-                    r.code = code;
-                    no_network = no_network && d.fallback && network_unreachable(code);
-                }
-            }
-        }
-        if (delivered > 0 || to_ports.empty()) return {};
+        const delivery d = send_datagrams(message, to_ports);
+        if (d.delivered > 0 || to_ports.empty()) return {};
         planned_ = false;  // the network may have changed: look again next time
         // no interface to broadcast on: like a windows broadcast, one nobody
         // can hear is no error (the caller's local copy is all there is)
-        if (no_network && !failures.empty()) return {};
+        if (d.no_network && !d.failures.empty()) return {};
+        r.code = d.code;
         r.error = "cannot send to '" + target_ + "' over the network: " +
-                  (failures.empty() ? std::string("no destination") : join(failures));
+                  (d.failures.empty() ? std::string("no destination") : join(d.failures));
     } catch (const mailslot_error& e) {
         r.error = e.what();
         r.code = e.code();

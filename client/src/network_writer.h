@@ -64,8 +64,18 @@ private:
         std::chrono::steady_clock::time_point made;
     };
 
+    // what one message's datagrams did
+    struct delivery {
+        std::size_t delivered = 0;       // datagrams handed to the network
+        bool no_network = true;          // every failure was the limited broadcast finding no network
+        std::vector<std::string> failures;  // "label:port: why" or "label: why"
+        int code = 0;                    // of the last failed send
+    };
+
     void refresh_plan();
     std::vector<destination> broadcast_destinations() const;
+    // one datagram per destination of the plan and port; the lock is held
+    delivery send_datagrams(std::string_view message, const std::vector<std::uint16_t>& ports);
 
     slot_name slot_;
     writer_options options_;

@@ -118,15 +118,23 @@ slotlog::writer_options environment_options() {
     }
 }
 
-int send_command(const std::vector<std::string>& args) {
+// what `slotlog send` was asked to do
+struct send_request {
     std::string slot = "logger";
     std::string level;
     std::string app;
     bool raw = false;
-    slotlog::writer_options options = environment_options();
-    bool to_given = false;  // --to replaces SLOTLOG_BROADCAST_TO, several --to add up
     bool help = false;
-    const auto messages =
+    slotlog::writer_options options;
+    std::vector<std::string> messages;
+};
+
+// the environment's options first, then the command line's over them. throws usage_error
+send_request parse_send_options(const std::vector<std::string>& args) {
+    send_request r;
+    r.options = environment_options();
+    bool to_given = false;  // --to replaces SLOTLOG_BROADCAST_TO, several --to add up
+    r.messages =
         slotlog::cli::options("send")
             .value({"--transport"},
                    [&](const std::string& value) {
@@ -135,45 +143,40 @@ int send_command(const std::vector<std::string>& args) {
                            throw usage_error("option --transport: unknown transport '" + value +
                                              "' (use auto, mailslot, broadcast or both)");
                        }
-                       options.transport = *t;
+                       r.options.transport = *t;
                    })
-            .value({"--netbios-port"}, [&](const std::string& v) { options.netbios_port = port_argument("--netbios-port", v); })
+            .value({"--netbios-port"},
+                   [&](const std::string& v) { r.options.netbios_port = port_argument("--netbios-port", v); })
             .value({"--broadcast-port"},
-                   [&](const std::string& v) { options.broadcast_port = port_argument("--broadcast-port", v); })
+                   [&](const std::string& v) { r.options.broadcast_port = port_argument("--broadcast-port", v); })
             .value({"--to"},
                    [&](const std::string& v) {
-                       if (!std::exchange(to_given, true)) options.broadcast_to.clear();
-                       options.broadcast_to.push_back(v);
-                       check_option(options, "--to");
+                       if (!std::exchange(to_given, true)) r.options.broadcast_to.clear();
+                       r.options.broadcast_to.push_back(v);
+                       check_option(r.options, "--to");
                    })
             .value({"--workgroup"},
                    [&](const std::string& v) {
-                       options.workgroup = v;
-                       check_option(options, "--workgroup");
+                       r.options.workgroup = v;
+                       check_option(r.options, "--workgroup");
                    })
-            .value({"-s", "--slot"}, [&](const std::string& v) { slot = v; })
-            .value({"-l", "--level"}, [&](const std::string& v) { level = std::string(slotlog::level_name(level_argument(v))); })
-            .value({"-a", "--app"}, [&](const std::string& v) { app = v; })
-            .flag({"--raw"}, [&] { raw = true; })
-            .flag({"-h", "--help"}, [&] { help = true; })
+            .value({"-s", "--slot"}, [&](const std::string& v) { r.slot = v; })
+            .value({"-l", "--level"},
+                   [&](const std::string& v) { r.level = std::string(slotlog::level_name(level_argument(v))); })
+            .value({"-a", "--app"}, [&](const std::string& v) { r.app = v; })
+            .flag({"--raw"}, [&] { r.raw = true; })
+            .flag({"-h", "--help"}, [&] { r.help = true; })
             .parse(args, 2);
-    if (help) {
-        std::cout << usage_text;
-        return exit_ok;
-    }
-    if (raw && (!level.empty() || !app.empty())) throw usage_error("--raw sends messages as given: no -l or -a");
+    return r;
+}
 
-    std::optional<slotlog::mailslot_writer> writer;
+// each message given, else each line of standard input; the exit code
+int send_messages(slotlog::mailslot_writer& writer, const send_request& request) {
+    const slotlog::message_fields fields{request.level, request.app, writer.slot().name};
+    auto put = [&](const std::string& m) { writer.put(request.raw ? m : slotlog::make_json_message(m, fields)); };
     try {
-        writer.emplace(slot, options);
-    } catch (const std::invalid_argument& e) {
-        throw usage_error(e.what());
-    }
-    const slotlog::message_fields fields{level, app, writer->slot().name};
-    auto put = [&](const std::string& m) { writer->put(raw ? m : slotlog::make_json_message(m, fields)); };
-    try {
-        if (!messages.empty()) {
-            for (const auto& m : messages) put(m);
+        if (!request.messages.empty()) {
+            for (const auto& m : request.messages) put(m);
             return exit_ok;
         }
         // one message per line of standard input, empty lines included
@@ -191,6 +194,25 @@ int send_command(const std::vector<std::string>& args) {
         return exit_failure;
     }
     return exit_ok;
+}
+
+int send_command(const std::vector<std::string>& args) {
+    const send_request request = parse_send_options(args);
+    if (request.help) {
+        std::cout << usage_text;
+        return exit_ok;
+    }
+    if (request.raw && (!request.level.empty() || !request.app.empty())) {
+        throw usage_error("--raw sends messages as given: no -l or -a");
+    }
+
+    std::optional<slotlog::mailslot_writer> writer;
+    try {
+        writer.emplace(request.slot, request.options);
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e.what());
+    }
+    return send_messages(*writer, request);
 }
 
 int ctl_command(const std::vector<std::string>& args) {

@@ -108,6 +108,15 @@ std::wstring bin_path(const std::filesystem::path& exe, const std::filesystem::p
     return cmd;
 }
 
+std::optional<int> set_description(SC_HANDLE service) {
+    SERVICE_DESCRIPTIONW description{};
+    description.lpDescription = const_cast<LPWSTR>(scm::description);
+    if (!::ChangeServiceConfig2W(service, SERVICE_CONFIG_DESCRIPTION, &description)) {
+        return fail("cannot set the service description", ::GetLastError());
+    }
+    return std::nullopt;
+}
+
 // the recovery tab: restart on failure, also when the service stops itself
 // with an error (a configuration fixed later, a slot taken for a moment)
 std::optional<int> set_recovery(SC_HANDLE service) {
@@ -240,6 +249,69 @@ void create_key() {
     }
 }
 
+// slotlogd.default.json with the slot, the broadcast input and the log folder
+// asked for; throws what reading or parsing it throws
+nlohmann::json configured_template(const std::filesystem::path& templ, const configure_options& options) {
+    std::ifstream in(templ);
+    nlohmann::json json = nlohmann::json::parse(in);
+    std::string slot = "logger";
+    for (auto& input : json.at("inputs")) {
+        if (input.value("type", "") != "mailslot") continue;
+        if (!options.slot.empty()) input["name"] = options.slot;
+        slot = input.value("name", slot);
+    }
+    // remote writes of the same slot, sent to the broadcast port (remote mailslots off)
+    if (options.broadcast_port != 0) {
+        json.at("inputs").push_back({{"type", "netbios"},
+                                     {"bind", "0.0.0.0:" + std::to_string(options.broadcast_port)},
+                                     {"slot", slot}});
+    }
+    for (auto& output : json.at("outputs")) {
+        if (!options.log_folder.empty() && output.value("type", "") == "file") {
+            const std::filesystem::path name = std::filesystem::path(output.value("path", "slotlog.log")).filename();
+            output["path"] = narrow((std::filesystem::path(detail::widen(options.log_folder)) / name).native());
+        }
+    }
+    return json;
+}
+
+// the new configuration in `temp`, loaded as the service would load it;
+// removed again if it does not load
+std::optional<int> write_checked(const std::filesystem::path& temp, const nlohmann::json& json,
+                                 const std::filesystem::path& config) {
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out << json.dump(2) << '\n';
+        if (!out) {
+            std::cerr << "slotlogd: cannot write " << narrow(temp.native()) << '\n';
+            return exit_failed;
+        }
+    }
+    // a bad SLOT or LOGDIR fails the install now, not the service's start
+    try {
+        (void)load_config_file(temp);
+    } catch (const config_error& e) {
+        for (const auto& p : e.problems()) std::cerr << p.to_string() << '\n';
+        std::cerr << "slotlogd: " << narrow(config.native()) << " was not created\n";
+        std::error_code ec;
+        std::filesystem::remove(temp, ec);
+        return exit_bad_config;
+    }
+    return std::nullopt;
+}
+
+// the new config's log folder, writable by the service's account
+void prepare_log_folder(const std::string& log_folder) {
+    if (log_folder.empty()) return;
+    try {
+        const std::filesystem::path logs(detail::widen(log_folder));
+        std::filesystem::create_directories(logs);
+        service_paths::grant_service_account(logs);
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: warning: " << e.what() << '\n';
+    }
+}
+
 // slotlogd.json from slotlogd.default.json, with the slot and log folder
 // asked for; never touches an existing slotlogd.json (an admin's config)
 std::optional<int> create_config(const configure_options& options) {
@@ -257,48 +329,13 @@ std::optional<int> create_config(const configure_options& options) {
     }
     nlohmann::json json;
     try {
-        std::ifstream in(templ);
-        json = nlohmann::json::parse(in);
-        std::string slot = "logger";
-        for (auto& input : json.at("inputs")) {
-            if (input.value("type", "") != "mailslot") continue;
-            if (!options.slot.empty()) input["name"] = options.slot;
-            slot = input.value("name", slot);
-        }
-        // remote writes of the same slot, sent to the broadcast port (remote mailslots off)
-        if (options.broadcast_port != 0) {
-            json.at("inputs").push_back({{"type", "netbios"},
-                                         {"bind", "0.0.0.0:" + std::to_string(options.broadcast_port)},
-                                         {"slot", slot}});
-        }
-        for (auto& output : json.at("outputs")) {
-            if (!options.log_folder.empty() && output.value("type", "") == "file") {
-                const std::filesystem::path name = std::filesystem::path(output.value("path", "slotlog.log")).filename();
-                output["path"] = narrow((std::filesystem::path(detail::widen(options.log_folder)) / name).native());
-            }
-        }
+        json = configured_template(templ, options);
     } catch (const std::exception& e) {
         std::cerr << "slotlogd: cannot read " << narrow(templ.native()) << ": " << e.what() << '\n';
         return exit_failed;
     }
     const auto temp = data / L"slotlogd.json.new";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out << json.dump(2) << '\n';
-        if (!out) {
-            std::cerr << "slotlogd: cannot write " << narrow(temp.native()) << '\n';
-            return exit_failed;
-        }
-    }
-    // a bad SLOT or LOGDIR fails the install now, not the service's start
-    try {
-        (void)load_config_file(temp);
-    } catch (const config_error& e) {
-        for (const auto& p : e.problems()) std::cerr << p.to_string() << '\n';
-        std::cerr << "slotlogd: " << narrow(config.native()) << " was not created\n";
-        std::filesystem::remove(temp, ec);
-        return exit_bad_config;
-    }
+    if (auto code = write_checked(temp, json, config)) return *code;
     // no overwrite: if one appeared meanwhile, it wins
     if (!::MoveFileExW(temp.c_str(), config.c_str(), 0)) {
         const DWORD err = ::GetLastError();
@@ -306,17 +343,59 @@ std::optional<int> create_config(const configure_options& options) {
         if (err != ERROR_ALREADY_EXISTS && err != ERROR_FILE_EXISTS) return fail("cannot create " + narrow(config.native()), err);
     }
     std::cout << "created " << narrow(config.native()) << '\n';
-    // the new config's log folder, writable by the service's account
-    if (!options.log_folder.empty()) {
-        try {
-            const std::filesystem::path logs(detail::widen(options.log_folder));
-            std::filesystem::create_directories(logs);
-            service_paths::grant_service_account(logs);
-        } catch (const std::exception& e) {
-            std::cerr << "slotlogd: warning: " << e.what() << '\n';
-        }
+    prepare_log_folder(options.log_folder);
+    return std::nullopt;
+}
+
+// why the scm would not create the service, and what to do about it
+int create_failed(DWORD err) {
+    if (err == ERROR_SERVICE_EXISTS || err == ERROR_DUPLICATE_SERVICE_NAME) {
+        std::cerr << "slotlogd: the service 'slotlog' is already installed; run 'slotlogd uninstall' first\n";
+        return exit_failed;
+    }
+    if (err == ERROR_SERVICE_MARKED_FOR_DELETE) {
+        std::cerr << "slotlogd: the service 'slotlog' is still being deleted; close the Services console "
+                     "(and anything else holding it open) and try again\n";
+        return exit_failed;
+    }
+    return fail("cannot create the service 'slotlog'", err);
+}
+
+// the description, the recovery actions and the event log source of a
+// service just created; if one fails the service goes again
+std::optional<int> finish_service(SC_HANDLE service, const std::filesystem::path& exe) {
+    if (auto code = set_description(service)) {
+        roll_back(service);
+        return *code;
+    }
+    if (auto code = set_recovery(service)) {
+        roll_back(service);
+        return *code;
+    }
+    try {
+        eventlog::register_source(scm::event_source, exe);
+    } catch (const std::exception& e) {
+        std::cerr << "slotlogd: cannot register the event log source 'slotlog': " << e.what() << '\n';
+        roll_back(service);
+        return exit_failed;
     }
     return std::nullopt;
+}
+
+void print_installed(const install_options& options, const std::wstring& command, const std::filesystem::path& exe,
+                     const std::filesystem::path& data) {
+    std::cout << "installed the service 'slotlog' (" << narrow(scm::display_name) << ")\n"
+              << "  runs:    " << narrow(command) << "\n"
+              << "  as:      " << narrow(scm::account) << "\n"
+              << "  start:   " << (options.start_type == SERVICE_AUTO_START ? "auto (at boot)" : "demand") << "\n"
+              << "  config:  "
+              << (options.config_file.empty()
+                      ? narrow((data / L"slotlogd.json").native()) + " if it exists, else the embedded default"
+                      : narrow(options.config_file.native()))
+              << "\n"
+              << "  data:    " << narrow(data.native()) << "\n"
+              << "event log source 'slotlog' registered (" << narrow(exe.native()) << ")\n"
+              << "start it with: sc start slotlog\n";
 }
 
 } // namespace
@@ -349,11 +428,7 @@ int configure_service(const std::vector<std::string>& args) {
     if (!manager) return fail("cannot open the Service Control Manager", ::GetLastError());
     scm::handle service(::OpenServiceW(manager.get(), scm::service_name, SERVICE_CHANGE_CONFIG));
     if (!service) return fail("cannot open the service 'slotlog'", ::GetLastError());
-    SERVICE_DESCRIPTIONW description{};
-    description.lpDescription = const_cast<LPWSTR>(scm::description);
-    if (!::ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description)) {
-        return fail("cannot set the service description", ::GetLastError());
-    }
+    if (auto code = set_description(service.get())) return *code;
     if (auto code = set_recovery(service.get())) return *code;
 
     try {
@@ -388,38 +463,8 @@ int install_service(const std::vector<std::string>& args) {
     scm::handle service(::CreateServiceW(manager.get(), scm::service_name, scm::display_name, SERVICE_ALL_ACCESS,
                                          SERVICE_WIN32_OWN_PROCESS, options.start_type, SERVICE_ERROR_NORMAL,
                                          command.c_str(), nullptr, nullptr, nullptr, scm::account, nullptr));
-    if (!service) {
-        const DWORD err = ::GetLastError();
-        if (err == ERROR_SERVICE_EXISTS || err == ERROR_DUPLICATE_SERVICE_NAME) {
-            std::cerr << "slotlogd: the service 'slotlog' is already installed; run 'slotlogd uninstall' first\n";
-            return exit_failed;
-        }
-        if (err == ERROR_SERVICE_MARKED_FOR_DELETE) {
-            std::cerr << "slotlogd: the service 'slotlog' is still being deleted; close the Services console "
-                         "(and anything else holding it open) and try again\n";
-            return exit_failed;
-        }
-        return fail("cannot create the service 'slotlog'", err);
-    }
-
-    SERVICE_DESCRIPTIONW description{};
-    description.lpDescription = const_cast<LPWSTR>(scm::description);
-    if (!::ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description)) {
-        const int code = fail("cannot set the service description", ::GetLastError());
-        roll_back(service.get());
-        return code;
-    }
-    if (auto code = set_recovery(service.get())) {
-        roll_back(service.get());
-        return *code;
-    }
-    try {
-        eventlog::register_source(scm::event_source, exe);
-    } catch (const std::exception& e) {
-        std::cerr << "slotlogd: cannot register the event log source 'slotlog': " << e.what() << '\n';
-        roll_back(service.get());
-        return exit_failed;
-    }
+    if (!service) return create_failed(::GetLastError());
+    if (auto code = finish_service(service.get(), exe)) return *code;
 
     // the data folder, writable by the service's account (the embedded
     // default writes its logs there). the service creates it too, so only warn
@@ -431,19 +476,7 @@ int install_service(const std::vector<std::string>& args) {
         std::cerr << "slotlogd: warning: " << e.what() << '\n';
     }
     create_key();
-
-    std::cout << "installed the service 'slotlog' (" << narrow(scm::display_name) << ")\n"
-              << "  runs:    " << narrow(command) << "\n"
-              << "  as:      " << narrow(scm::account) << "\n"
-              << "  start:   " << (options.start_type == SERVICE_AUTO_START ? "auto (at boot)" : "demand") << "\n"
-              << "  config:  "
-              << (options.config_file.empty()
-                      ? narrow((data / L"slotlogd.json").native()) + " if it exists, else the embedded default"
-                      : narrow(options.config_file.native()))
-              << "\n"
-              << "  data:    " << narrow(data.native()) << "\n"
-              << "event log source 'slotlog' registered (" << narrow(exe.native()) << ")\n"
-              << "start it with: sc start slotlog\n";
+    print_installed(options, command, exe, data);
     return exit_ok;
 }
 

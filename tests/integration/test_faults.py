@@ -234,9 +234,11 @@ def test_a_full_disk_loses_no_line_it_can_keep_reports_the_rest_and_resumes(tmp_
 
     # space again: what was kept follows, and the recovery says how much was lost
     filler.unlink()
-    time.sleep(1.2)  # the retry pause after the last failed write is over
-    slotlog("send", "-a", "mark", "space again", env=env)
+    # the writer's flush retries once a second, with nothing new to write: the
+    # marker sent after that cannot be lost (nor kept back by the retry pause)
     wait_for(lambda: any("works again" in l for l in read_lines(log)), timeout=30, what="the recovery notice")
+    slotlog("send", "-a", "mark", "space again", env=env)
+    wait_for(lambda: "space again" in entries(read_lines(log), "mark"), timeout=30, what="the marker")
     assert c.stop() == 0
 
     assert_whole_lines(log)
@@ -284,7 +286,8 @@ def test_a_log_folder_that_cannot_be_created_is_reported_and_retried(tmp_path, e
     assert c.proc.poll() is None
 
     sh("umount", str(parent))
-    time.sleep(1.2)  # the retry pause after the last failed write is over
+    # the writer's flush retries once a second, with nothing new to write
+    wait_for(lambda: any("works again" in l for l in read_lines(log)), timeout=30, what="the recovery notice")
     slotlog("send", "-a", "blk", "after", env=env)
     wait_for(lambda: "after" in entries(read_lines(log), "blk"), timeout=30, what="writing again")
     assert c.stop() == 0

@@ -100,27 +100,65 @@ bool write_local_copy(const slot_name& slot, std::string_view message) {
     return true;
 }
 
-} // namespace
-
-void mailslot_writer::put(std::string_view message) {
-    const std::size_t limit = network_message_limit(slot_);
+// what no path to another machine carries, refused before trying one
+void check_size(const slot_name& slot, std::string_view message) {
+    const std::size_t limit = network_message_limit(slot);
     if (limit != 0 && message.size() > limit) {
         throw mailslot_error("a message of " + std::to_string(message.size()) + " bytes is too long for '" +
-                                 slot_.canonical() + "': messages to other machines are limited to " +
+                                 slot.canonical() + "': messages to other machines are limited to " +
                                  std::to_string(limit) + " bytes",
                              ERROR_INVALID_PARAMETER);
     }
     if (message.size() >= MAXDWORD) throw mailslot_error("a message must be smaller than 4 GiB", ERROR_INVALID_PARAMETER);
+}
 
+// a slot of this machine: no collector reading it is an error of its own
+void put_local(const slot_name& slot, std::string_view message) {
+    const write_attempt a = write_slot(slot.canonical(), message);
+    if (a.opened && a.error == 0) return;
+    if (a.opened) fail_write(slot, message, a.error);
+    if (not_found(a.error)) {
+        throw mailslot_error("no collector is reading slot '" + slot.name + "' (" + slot.canonical() + ")",
+                             static_cast<int>(a.error));
+    }
+    fail("cannot open slot '" + slot.canonical() + "'", a.error);
+}
+
+// the mailslot transport found no way to the slot: why, and what would work
+[[noreturn]] void fail_mailslot_only(const slot_name& slot, DWORD err, bool cannot_open) {
+    if (err == remote_mailslots_disabled) throw mailslot_error(disabled_text(slot), static_cast<int>(err));
+    if (cannot_open) {
+        throw mailslot_error("cannot write to '" + slot.canonical() + "': this host cannot open the remote mailslot (" +
+                                 detail::error_text(err) + ")" +
+                                 (slot.where == slot_name::scope::broadcast
+                                      ? " and no collector reads slot '" + slot.name + "' here"
+                                      : std::string()) +
+                                 "; the broadcast transport (SLOTLOG_TRANSPORT=broadcast) sends over udp instead",
+                             static_cast<int>(err));
+    }
+    fail("cannot open slot '" + slot.canonical() + "'", err);
+}
+
+// neither the remote mailslot nor the broadcast port took the message
+[[noreturn]] void fail_both(const slot_name& slot, const write_attempt& remote,
+                            const detail::network_writer::result& sent) {
+    const std::string mailslot_problem =
+        remote.opened ? "writing to the remote mailslot failed (" + detail::error_text(remote.error) + ")"
+        : remote.error == remote_mailslots_disabled
+            ? "remote mailslots are disabled on this host (" + detail::error_text(remote.error) + ")"
+            : "the remote mailslot cannot be opened (" + detail::error_text(remote.error) + ")";
+    throw mailslot_error("cannot write to '" + slot.canonical() + "': " +
+                             mailslot_problem + ", and the broadcast port failed too: " + sent.error,
+                         sent.code != 0 ? sent.code : static_cast<int>(remote.error));
+}
+
+} // namespace
+
+void mailslot_writer::put(std::string_view message) {
+    check_size(slot_, message);
     if (slot_.where == slot_name::scope::local) {
-        const write_attempt a = write_slot(slot_.canonical(), message);
-        if (a.opened && a.error == 0) return;
-        if (a.opened) fail_write(slot_, message, a.error);
-        if (not_found(a.error)) {
-            throw mailslot_error("no collector is reading slot '" + slot_.name + "' (" + slot_.canonical() + ")",
-                                 static_cast<int>(a.error));
-        }
-        fail("cannot open slot '" + slot_.canonical() + "'", a.error);
+        put_local(slot_, message);
+        return;
     }
 
     const network_transport t = options_.transport;
@@ -140,17 +178,7 @@ void mailslot_writer::put(std::string_view message) {
 
     if (t == network_transport::mailslot) {
         if (remote.opened || local) return;
-        if (remote.error == remote_mailslots_disabled) throw mailslot_error(disabled_text(slot_), static_cast<int>(remote.error));
-        if (cannot_open) {
-            throw mailslot_error("cannot write to '" + slot_.canonical() + "': this host cannot open the remote mailslot (" +
-                                     detail::error_text(remote.error) + ")" +
-                                     (slot_.where == slot_name::scope::broadcast
-                                          ? " and no collector reads slot '" + slot_.name + "' here"
-                                          : std::string()) +
-                                     "; the broadcast transport (SLOTLOG_TRANSPORT=broadcast) sends over udp instead",
-                                 static_cast<int>(remote.error));
-        }
-        fail("cannot open slot '" + slot_.canonical() + "'", remote.error);
+        fail_mailslot_only(slot_, remote.error, cannot_open);
     }
 
     if (t == network_transport::automatic) {
@@ -160,14 +188,7 @@ void mailslot_writer::put(std::string_view message) {
     // automatic after a failed open, or both: the broadcast port too
     const auto sent = network_->send(message, udp);
     if (sent.ok() || local || (remote.opened && remote.error == 0)) return;
-    const std::string mailslot_problem =
-        remote.opened ? "writing to the remote mailslot failed (" + detail::error_text(remote.error) + ")"
-        : remote.error == remote_mailslots_disabled
-            ? "remote mailslots are disabled on this host (" + detail::error_text(remote.error) + ")"
-            : "the remote mailslot cannot be opened (" + detail::error_text(remote.error) + ")";
-    throw mailslot_error("cannot write to '" + slot_.canonical() + "': " +
-                             mailslot_problem + ", and the broadcast port failed too: " + sent.error,
-                         sent.code != 0 ? sent.code : static_cast<int>(remote.error));
+    fail_both(slot_, remote, sent);
 }
 
 } // namespace slotlog

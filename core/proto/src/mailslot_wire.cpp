@@ -198,29 +198,10 @@ const char* datagram_type_name(std::uint8_t t) noexcept {
     }
 }
 
-} // namespace
+// -- encode's steps --
 
-std::string mailslot_path(std::string_view slot_name) {
-    const std::string_view name = without_prefix(slot_name);
-    std::string out(mailslot_prefix);
-    out.reserve(out.size() + name.size());
-    for (const char c : name) out.push_back(to_upper(c));
-    return out;
-}
-
-std::size_t max_data_size(std::string_view slot_name) noexcept {
-    // the client's network_message_limit: 432 less the name rounded up to 4,
-    // never over the 424 windows documents
-    const std::size_t name_cost = (without_prefix(slot_name).size() + 3) / 4 * 4;
-    const std::size_t limit = name_cost < 432 ? 432 - name_cost : 0;
-    return limit < max_message ? limit : max_message;
-}
-
-bool names_slot(std::string_view mailslot, std::string_view slot_name) noexcept {
-    return iequals(without_prefix(mailslot), without_prefix(slot_name));
-}
-
-std::string encode(const mailslot_write& w) {
+// what encode refuses, in the order it says so (the names come later, as they are written)
+void check_write(const mailslot_write& w) {
     const auto t = static_cast<std::uint8_t>(w.type);
     if (t < 0x10 || t > 0x12) throw std::invalid_argument("datagram type " + hex_byte(t) + " is not a mailslot write");
     if (!has_mailslot_prefix(w.mailslot)) {
@@ -239,15 +220,12 @@ std::string encode(const mailslot_write& w) {
         throw std::invalid_argument("the message is " + num(w.data.size()) + " bytes, a remote mailslot write to '" +
                                     std::string(slot) + "' carries at most " + num(limit));
     }
+}
 
-    const std::size_t bytes = w.mailslot.size() + 1 + w.data.size();  // ByteCount: name, nul, data
-    const std::size_t smb_size = off_bytes + bytes;
-    std::string out;
-    out.reserve(dgm_header_size + 2 * encoded_name_size + smb_size);
-
-    // rfc 1002 4.4.1 header; DGM_LENGTH counts the names and the user data
-    // (samba's build_dgram: "offset - 14"; 160 in the windows capture)
-    put_u8(out, t);
+// rfc 1002 4.4.1 header; DGM_LENGTH counts the names and the user data
+// (samba's build_dgram: "offset - 14"; 160 in the windows capture)
+void put_datagram_header(std::string& out, const mailslot_write& w, std::size_t smb_size) {
+    put_u8(out, static_cast<std::uint8_t>(w.type));
     put_u8(out, flags_windows);
     put_be16(out, w.datagram_id);
     for (const std::uint8_t b : w.source_ip) put_u8(out, b);
@@ -256,7 +234,10 @@ std::string encode(const mailslot_write& w) {
     put_be16(out, 0);  // PACKET_OFFSET
     put_name(out, w.source, "source");
     put_name(out, w.destination, "destination");
+}
 
+// the smb TRANSACTION: header, 17 parameter words, then ByteCount bytes of name, nul and data
+void put_transaction(std::string& out, const mailslot_write& w, std::size_t bytes) {
     // smb header: flags, flags2, pid, tid, uid, mid all 0 as windows sends them ([MS-BRWS] 4.1)
     out += "\xffSMB";
     put_u8(out, smb_com_transaction);
@@ -286,30 +267,140 @@ std::string encode(const mailslot_write& w) {
     out += w.mailslot;
     put_u8(out, 0);
     out += w.data;
-    return out;
 }
 
-decode_result decode(std::string_view p) {
-    if (p.size() < dgm_header_size) return fail("not a netbios datagram: " + num(p.size()) + " bytes");
+// -- decode's steps: each returns why the packet is refused, or "" --
+
+// the rfc 1002 header of a whole mailslot write datagram (no fragments)
+std::string read_datagram_header(std::string_view p, mailslot_write_view& v) {
+    if (p.size() < dgm_header_size) return "not a netbios datagram: " + num(p.size()) + " bytes";
     const std::uint8_t t = u8(p, 0);
     if (t < 0x10 || t > 0x12) {
-        return fail("netbios datagram type " + hex_byte(t) + datagram_type_name(t) + " is not a mailslot write");
+        return "netbios datagram type " + hex_byte(t) + datagram_type_name(t) + " is not a mailslot write";
     }
     const std::uint8_t flags = u8(p, 1);
-    if (flags & flag_more) return fail("a fragmented netbios datagram (the MORE flag is set)");
-    if (!(flags & flag_first)) return fail("a fragmented netbios datagram (the FIRST flag is clear)");
-    if (be16(p, 12) != 0) return fail("a fragmented netbios datagram (PACKET_OFFSET " + num(be16(p, 12)) + ")");
+    if (flags & flag_more) return "a fragmented netbios datagram (the MORE flag is set)";
+    if (!(flags & flag_first)) return "a fragmented netbios datagram (the FIRST flag is clear)";
+    if (be16(p, 12) != 0) return "a fragmented netbios datagram (PACKET_OFFSET " + num(be16(p, 12)) + ")";
     const std::size_t dgm_length = be16(p, 10);
     if (dgm_length != p.size() - dgm_header_size) {
-        return fail("DGM_LENGTH " + num(dgm_length) + " does not match the " + num(p.size() - dgm_header_size) +
-                    " bytes after the datagram header");
+        return "DGM_LENGTH " + num(dgm_length) + " does not match the " + num(p.size() - dgm_header_size) +
+               " bytes after the datagram header";
     }
-
-    mailslot_write_view v;
     v.type = static_cast<datagram_type>(t);
     v.datagram_id = be16(p, 2);
     for (std::size_t i = 0; i < 4; ++i) v.source_ip[i] = u8(p, 4 + i);
     v.source_port = be16(p, 8);
+    return {};
+}
+
+// the smb header, and room for the parameter words it announces
+std::string check_smb_header(std::string_view s) {
+    if (s.size() < smb_header_size + 1) return "the SMB message is truncated: " + num(s.size()) + " bytes";
+    if (s.substr(0, 4) != std::string_view("\xffSMB", 4)) return "the user data is not an SMB message (no \\xffSMB)";
+    if (u8(s, 4) != smb_com_transaction) {
+        return "SMB command " + hex_byte(u8(s, 4)) + " is not TRANSACTION (0x25)";
+    }
+    const std::size_t word_count = u8(s, off_word_count);
+    if (word_count < trans_word_count) {
+        return "WordCount " + num(word_count) + " is too small for a mailslot TRANSACTION (17)";
+    }
+    const std::size_t byte_count_at = off_word_count + 1 + 2 * word_count;
+    if (s.size() < byte_count_at + 2) return "the SMB message ends inside its " + num(word_count) + " parameter words";
+    return {};
+}
+
+// the parameter words of a single-part mailslot write; check_smb_header made them readable
+std::string check_transaction_words(std::string_view s) {
+    const std::size_t word_count = u8(s, off_word_count);
+    const std::size_t setup_count = u8(s, off_setup_count);
+    if (setup_count != 3) return "SetupCount " + num(setup_count) + " is not 3 (a mailslot write)";
+    if (word_count != 14 + setup_count) {
+        return "WordCount " + num(word_count) + " does not match 14 words and 3 setup words";
+    }
+    const std::uint16_t opcode = le16(s, off_setup);
+    if (opcode != mailslot_write_opcode) return "mailslot opcode " + num(opcode) + " is not a write (1)";
+    if (le16(s, off_total_param_count) != 0 || le16(s, off_param_count) != 0) {
+        return "a mailslot write carries no transaction parameters";
+    }
+    const std::size_t data_count = le16(s, off_data_count);
+    const std::size_t total_data = le16(s, off_total_data_count);
+    if (total_data != data_count) {
+        return "TotalDataCount " + num(total_data) + " is not DataCount " + num(data_count) +
+               " (a multi-part transaction)";
+    }
+    const std::size_t byte_count = le16(s, off_byte_count);
+    if (byte_count != s.size() - off_bytes) {
+        return "ByteCount " + num(byte_count) + " does not match the " + num(s.size() - off_bytes) + " bytes after it";
+    }
+    return {};
+}
+
+// the asciiz name, then padding, then the data up to the end
+std::string read_mailslot_bytes(std::string_view s, mailslot_write_view& v) {
+    const std::size_t nul = s.find('\0', off_bytes);
+    if (nul == std::string_view::npos) return "the mailslot name is not terminated";
+    const std::string_view name = s.substr(off_bytes, nul - off_bytes);
+    if (!has_mailslot_prefix(name)) return "the transaction name does not start with \\MAILSLOT\\";
+    if (name.size() == mailslot_prefix.size()) return "the mailslot name is empty after \\MAILSLOT\\";
+
+    const std::size_t data_count = le16(s, off_data_count);
+    const std::size_t data_offset = le16(s, off_data_offset);
+    if (data_offset > s.size()) {
+        return "DataOffset " + num(data_offset) + " is past the end of the " + num(s.size()) + "-byte SMB message";
+    }
+    if (data_offset <= nul) {
+        return "DataOffset " + num(data_offset) + " points inside the mailslot name (it ends at " + num(nul + 1) + ")";
+    }
+    if (data_count > s.size() - data_offset) {
+        return "DataCount " + num(data_count) + " at DataOffset " + num(data_offset) + " runs past the end of the " +
+               num(s.size()) + "-byte SMB message";
+    }
+    if (data_offset + data_count != s.size()) {
+        return "DataOffset " + num(data_offset) + " + DataCount " + num(data_count) + " stops short of the " +
+               num(s.size()) + "-byte SMB message";
+    }
+    v.mailslot = name;
+    v.data = s.substr(data_offset, data_count);
+    return {};
+}
+
+} // namespace
+
+std::string mailslot_path(std::string_view slot_name) {
+    const std::string_view name = without_prefix(slot_name);
+    std::string out(mailslot_prefix);
+    out.reserve(out.size() + name.size());
+    for (const char c : name) out.push_back(to_upper(c));
+    return out;
+}
+
+std::size_t max_data_size(std::string_view slot_name) noexcept {
+    // the client's network_message_limit: 432 less the name rounded up to 4,
+    // never over the 424 windows documents
+    const std::size_t name_cost = (without_prefix(slot_name).size() + 3) / 4 * 4;
+    const std::size_t limit = name_cost < 432 ? 432 - name_cost : 0;
+    return limit < max_message ? limit : max_message;
+}
+
+bool names_slot(std::string_view mailslot, std::string_view slot_name) noexcept {
+    return iequals(without_prefix(mailslot), without_prefix(slot_name));
+}
+
+std::string encode(const mailslot_write& w) {
+    check_write(w);
+    const std::size_t bytes = w.mailslot.size() + 1 + w.data.size();  // ByteCount: name, nul, data
+    const std::size_t smb_size = off_bytes + bytes;
+    std::string out;
+    out.reserve(dgm_header_size + 2 * encoded_name_size + smb_size);
+    put_datagram_header(out, w, smb_size);
+    put_transaction(out, w, bytes);
+    return out;
+}
+
+decode_result decode(std::string_view p) {
+    mailslot_write_view v;
+    if (std::string error = read_datagram_header(p, v); !error.empty()) return fail(std::move(error));
 
     std::string error;
     std::size_t at = dgm_header_size;
@@ -322,73 +413,11 @@ decode_result decode(std::string_view p) {
 
     // the smb message; its offsets count from its first byte
     const std::string_view s = p.substr(at);
-    if (s.size() < smb_header_size + 1) {
-        return fail("the SMB message is truncated: " + num(s.size()) + " bytes");
-    }
-    if (s.substr(0, 4) != std::string_view("\xffSMB", 4)) {
-        return fail("the user data is not an SMB message (no \\xffSMB)");
-    }
-    if (u8(s, 4) != smb_com_transaction) {
-        return fail("SMB command " + hex_byte(u8(s, 4)) + " is not TRANSACTION (0x25)");
-    }
-    const std::size_t word_count = u8(s, off_word_count);
-    if (word_count < trans_word_count) {
-        return fail("WordCount " + num(word_count) + " is too small for a mailslot TRANSACTION (17)");
-    }
-    const std::size_t byte_count_at = off_word_count + 1 + 2 * word_count;
-    if (s.size() < byte_count_at + 2) {
-        return fail("the SMB message ends inside its " + num(word_count) + " parameter words");
-    }
-    const std::size_t setup_count = u8(s, off_setup_count);
-    if (setup_count != 3) return fail("SetupCount " + num(setup_count) + " is not 3 (a mailslot write)");
-    if (word_count != 14 + setup_count) {
-        return fail("WordCount " + num(word_count) + " does not match 14 words and 3 setup words");
-    }
-    const std::uint16_t opcode = le16(s, off_setup);
-    if (opcode != mailslot_write_opcode) return fail("mailslot opcode " + num(opcode) + " is not a write (1)");
-    if (le16(s, off_total_param_count) != 0 || le16(s, off_param_count) != 0) {
-        return fail("a mailslot write carries no transaction parameters");
-    }
-    const std::size_t data_count = le16(s, off_data_count);
-    const std::size_t total_data = le16(s, off_total_data_count);
-    if (total_data != data_count) {
-        return fail("TotalDataCount " + num(total_data) + " is not DataCount " + num(data_count) +
-                    " (a multi-part transaction)");
-    }
-    const std::size_t byte_count = le16(s, off_byte_count);
-    const std::size_t bytes_at = off_bytes;
-    if (byte_count != s.size() - bytes_at) {
-        return fail("ByteCount " + num(byte_count) + " does not match the " + num(s.size() - bytes_at) +
-                    " bytes after it");
-    }
+    error = check_smb_header(s);
+    if (error.empty()) error = check_transaction_words(s);
+    if (error.empty()) error = read_mailslot_bytes(s, v);
+    if (!error.empty()) return fail(std::move(error));
 
-    // the asciiz name, then padding, then the data up to the end
-    const std::size_t nul = s.find('\0', bytes_at);
-    if (nul == std::string_view::npos) return fail("the mailslot name is not terminated");
-    const std::string_view name = s.substr(bytes_at, nul - bytes_at);
-    if (!has_mailslot_prefix(name)) return fail("the transaction name does not start with \\MAILSLOT\\");
-    if (name.size() == mailslot_prefix.size()) return fail("the mailslot name is empty after \\MAILSLOT\\");
-
-    const std::size_t data_offset = le16(s, off_data_offset);
-    if (data_offset > s.size()) {
-        return fail("DataOffset " + num(data_offset) + " is past the end of the " + num(s.size()) +
-                    "-byte SMB message");
-    }
-    if (data_offset <= nul) {
-        return fail("DataOffset " + num(data_offset) + " points inside the mailslot name (it ends at " + num(nul + 1) +
-                    ")");
-    }
-    if (data_count > s.size() - data_offset) {
-        return fail("DataCount " + num(data_count) + " at DataOffset " + num(data_offset) +
-                    " runs past the end of the " + num(s.size()) + "-byte SMB message");
-    }
-    if (data_offset + data_count != s.size()) {
-        return fail("DataOffset " + num(data_offset) + " + DataCount " + num(data_count) + " stops short of the " +
-                    num(s.size()) + "-byte SMB message");
-    }
-
-    v.mailslot = name;
-    v.data = s.substr(data_offset, data_count);
     decode_result r;
     r.write = std::move(v);
     return r;
