@@ -128,6 +128,7 @@ public:
             bool progressed = file_.is_open() && drain_();
             progressed = check_path_() || progressed;
             out_.flush();
+            if (options_.on_poll) options_.on_poll();
             if (!progressed) std::this_thread::sleep_for(options_.poll_interval);
         }
         return 0;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string_view>
@@ -21,6 +22,9 @@ struct tail_options {
     bool follow = false;
     std::optional<level> min_level;                  // keep entries at least this severe
     std::chrono::milliseconds poll_interval{100};
+    // called after each look at the file while following: a test waits for
+    // the follower to have looked again instead of sleeping
+    std::function<void()> on_poll;
 };
 
 // the level of a text line (`<time> <LABEL> ...`) or of a json line

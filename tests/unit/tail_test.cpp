@@ -79,6 +79,7 @@ protected:
         log_ = dir_ / "app.log";
         options_.path = log_;
         options_.poll_interval = 20ms;
+        options_.on_poll = [this] { polls_.fetch_add(1); };
     }
     void TearDown() override {
         stop_ = true;
@@ -109,6 +110,13 @@ protected:
         return slotlog::testing::eventually([&] { return err_out_.str().find(text) != std::string::npos; }, limit);
     }
 
+    // waits until the follower has looked at the file anew since the call:
+    // two more polls, so that one began after whatever the caller wrote
+    bool looked_again(std::chrono::milliseconds limit = 10s) {
+        const auto seen = polls_.load();
+        return slotlog::testing::eventually([&] { return polls_.load() >= seen + 2; }, limit);
+    }
+
     std::string stop_following() {
         stop_ = true;
         follower_.join();
@@ -124,6 +132,7 @@ protected:
     shared_output err_out_;
     std::ostream err_stream_{&err_out_};
     std::atomic<bool> stop_{false};
+    std::atomic<int> polls_{0};
     std::thread follower_;
 };
 
@@ -245,9 +254,8 @@ TEST_F(tail, follow_prints_only_complete_lines) {
     start_following();
     ASSERT_TRUE(printed("line 2\n"));
     EXPECT_EQ(out_.str(), "line 1\nline 2\n");
-    std::this_thread::sleep_for(100ms);
     append_file(log_, " now fin");
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(looked_again());
     EXPECT_EQ(out_.str(), "line 1\nline 2\n") << "a part of a line is not printed";
     append_file(log_, "ished\nnext\n");
     ASSERT_TRUE(printed("next\n"));
@@ -259,7 +267,7 @@ TEST_F(tail, follow_applies_the_level_filter) {
     write_file(log_, "");
     options_.min_level = level::error;
     start_following();
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(looked_again());  // following the empty file: what comes is followed, not read as the last lines
     append_file(log_, text_lines + json_lines);
     ASSERT_TRUE(printed(R"("msg":"d"})"));
     const auto got = lines_of(stop_following());
@@ -283,7 +291,7 @@ TEST_F(tail, follows_across_rotations) {
             const std::string line = "line " + std::to_string(next) + "\n";
             if (next % 7 == 0) {
                 f << line.substr(0, 3) << std::flush;
-                std::this_thread::sleep_for(30ms);  // a poll sees half a line
+                ASSERT_TRUE(looked_again());  // a poll sees half a line
                 f << line.substr(3) << std::flush;
             } else {
                 f << line << std::flush;
@@ -294,7 +302,9 @@ TEST_F(tail, follows_across_rotations) {
         write_lines(40);
         fs::remove(dir_ / "app.log.1");
         fs::rename(log_, dir_ / "app.log.1");
-        if (rotation % 2) std::this_thread::sleep_for(60ms);  // the path is missing for a while
+        if (rotation % 2) {
+            ASSERT_TRUE(looked_again());  // the path is missing for a while
+        }
         write_lines(5);
         // the follower has moved to the new file before the next rotation
         ASSERT_TRUE(printed("line " + std::to_string(next - 1) + "\n")) << "rotation " << rotation;
