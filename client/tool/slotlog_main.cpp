@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "console.h"
+#include "help.h"
 #include "tail.h"
 
 namespace {
@@ -25,59 +26,6 @@ namespace {
 constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
-
-constexpr std::string_view usage_text =
-    R"(usage: slotlog send [-s SLOT] [-l LEVEL] [-a APP] [--raw] [NETWORK OPTIONS] [MESSAGE...]
-       slotlog tail [-f] [-n N] [--level LEVEL] PATH
-       slotlog ctl {stop|reload|rotate|flush} [-s SLOT] --key-file FILE
-       slotlog --help | --version
-
-send    writes each MESSAGE as one entry to a slot; with no MESSAGE, each line
-        of standard input. entries are json, stamped with host, pid, sequence
-        number and time
-  -s, --slot SLOT     logger (default), \\.\mailslot\logger (this machine),
-                      \\*\mailslot\logger (every collector of the domain),
-                      \\HOST\mailslot\logger or \\DOMAIN\mailslot\logger
-  -l, --level LEVEL   trace, debug, info, notice, warning, error or critical
-  -a, --app APP       the application the entries come from
-      --raw           send each message exactly as given, without the json
-                      envelope (a syslog line, plain text, or STOP)
-  network options, for \\*\, \\DOMAIN\ and \\HOST\ slots (424 bytes at most
-  a message); each defaults to the SLOTLOG_* variable in brackets:
-      --transport T       auto (default): linux sends the mailslot datagram;
-                          windows opens the remote mailslot and, where it
-                          cannot (error 3025, wine), sends to the broadcast
-                          port. mailslot: only that. broadcast: the datagram
-                          to the broadcast port. both  [SLOTLOG_TRANSPORT]
-      --netbios-port N    udp port of mailslot datagrams from linux (138)
-                          [SLOTLOG_NETBIOS_PORT]
-      --broadcast-port N  the slotlog broadcast port (5138)
-                          [SLOTLOG_BROADCAST_PORT]
-      --to ADDR           send \\*\ and \\DOMAIN\ datagrams to ADDR (ipv4
-                          address or host name), not to every interface's
-                          broadcast address; repeatable
-                          [SLOTLOG_BROADCAST_TO, a comma list]
-      --workgroup NAME    the netbios group of \\*\ datagrams (WORKGROUP)
-                          [SLOTLOG_WORKGROUP]
-
-tail    prints the last entries of a log file written by slotlogd
-  -n, --lines N       how many entries (default 10)
-  -f, --follow        then keep printing what is appended, across rotations
-                      (like tail -F); Ctrl+C stops
-      --level LEVEL   only entries at least this severe
-
-ctl     sends a SLOTLOG-CTL/1 control message signed with the collector's
-        key (HMAC-SHA256, see docs/control.md): stop, reload the
-        configuration, rotate the log files now, or flush every output
-  -s, --slot SLOT     as for send (default logger)
-  -k, --key-file FILE the collector's control.key_file (or a copy of it)
-
-exit codes:
-  0  success
-  1  failure: a message could not be sent, a file could not be read
-  2  usage error: unknown command or option, bad level, slot name, number,
-     transport, port or workgroup (also in a SLOTLOG_* variable)
-)";
 
 using slotlog::cli::usage_error;
 
@@ -124,7 +72,6 @@ struct send_request {
     std::string level;
     std::string app;
     bool raw = false;
-    bool help = false;
     slotlog::writer_options options;
     std::vector<std::string> messages;
 };
@@ -165,7 +112,6 @@ send_request parse_send_options(const std::vector<std::string>& args) {
                    [&](const std::string& v) { r.level = std::string(slotlog::level_name(level_argument(v))); })
             .value({"-a", "--app"}, [&](const std::string& v) { r.app = v; })
             .flag({"--raw"}, [&] { r.raw = true; })
-            .flag({"-h", "--help"}, [&] { r.help = true; })
             .parse(args, 2);
     return r;
 }
@@ -198,10 +144,6 @@ int send_messages(slotlog::mailslot_writer& writer, const send_request& request)
 
 int send_command(const std::vector<std::string>& args) {
     const send_request request = parse_send_options(args);
-    if (request.help) {
-        std::cout << usage_text;
-        return exit_ok;
-    }
     if (request.raw && (!request.level.empty() || !request.app.empty())) {
         throw usage_error("--raw sends messages as given: no -l or -a");
     }
@@ -222,16 +164,10 @@ int ctl_command(const std::vector<std::string>& args) {
     std::vector<std::string> operands;
     std::size_t first = 2;
     if (args.size() > 2 && !args[2].empty() && args[2][0] != '-') operands.push_back(args[first++]);
-    bool help = false;
     const auto rest = slotlog::cli::options("ctl")
                           .value({"-s", "--slot"}, [&](const std::string& v) { slot = v; })
                           .value({"-k", "--key-file"}, [&](const std::string& v) { key_file = v; })
-                          .flag({"-h", "--help"}, [&] { help = true; })
                           .parse(args, first);
-    if (help) {
-        std::cout << usage_text;
-        return exit_ok;
-    }
     operands.insert(operands.end(), rest.begin(), rest.end());
     if (operands.size() != 1) throw usage_error("ctl needs exactly one of stop, reload, rotate or flush");
     const auto verb = slotlog::parse_control_verb(operands[0]);
@@ -266,17 +202,11 @@ std::size_t count_argument(const std::string& text) {
 
 int tail_command(const std::vector<std::string>& args) {
     slotlog::tail_options options;
-    bool help = false;
     const auto paths = slotlog::cli::options("tail")
                            .flag({"-f", "--follow"}, [&] { options.follow = true; })
                            .value({"-n", "--lines"}, [&](const std::string& v) { options.lines = count_argument(v); })
                            .value({"--level"}, [&](const std::string& v) { options.min_level = level_argument(v); })
-                           .flag({"-h", "--help"}, [&] { help = true; })
                            .parse(args, 2);
-    if (help) {
-        std::cout << usage_text;
-        return exit_ok;
-    }
     if (paths.size() != 1) throw usage_error("tail needs exactly one PATH");
     options.path = slotlog::detail::path_from_utf8(paths[0]);
 
@@ -289,7 +219,7 @@ int run(const std::vector<std::string>& args) {
     if (args.size() < 2) throw usage_error("a command is needed");
     const std::string& command = args[1];
     if (command == "--help" || command == "-h" || command == "help") {
-        std::cout << usage_text;
+        std::cout << slotlog::cli::render_help(slotlog::slotlog_help());
         return exit_ok;
     }
     if (command == "--version") {
@@ -310,8 +240,11 @@ int main(int argc, char** argv) {
     try {
         return run(slotlog::detail::utf8_arguments(argc, argv));
     } catch (const usage_error& e) {
-        std::cerr << "slotlog: " << e.what() << "\n(slotlog --help shows the usage)\n";
+        std::cerr << "slotlog: " << e.what() << "\nrun 'slotlog --help' for usage\n";
         return exit_usage;
+    } catch (const slotlog::cli::help_requested& h) {
+        std::cout << slotlog::cli::render_help(slotlog::slotlog_help(), h.command);
+        return exit_ok;
     } catch (const std::exception& e) {
         std::cerr << "slotlog: " << e.what() << '\n';
         return exit_failure;

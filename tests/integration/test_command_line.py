@@ -2,6 +2,7 @@
 --config FILE and --config=FILE everywhere, a missing value or an unknown
 option or command said as such, with the closest known name."""
 import json
+import re
 import signal
 import subprocess
 
@@ -66,3 +67,34 @@ def test_slotlog_takes_the_long_forms_with_equals(tmp_path, env, collectors):
     assert any("WARNING" in l and " eq[" in l and l.endswith("]: with equals") for l in read_lines(log))
     r = run("slotlog", "tail", "--lines=1", str(log), env=env)
     assert r.returncode == 0 and b"slotlogd stopping" in r.stdout, r
+
+
+COMMANDS = {"slotlogd": ["serve", "check-config", "install", "uninstall", "configure-service", "service"],
+            "slotlog": ["send", "tail", "ctl"]}
+
+
+@pytest.mark.parametrize("tool", sorted(COMMANDS))
+def test_both_tools_print_their_help_in_one_layout(env, tool):
+    r = run(tool, "--help", env=env)
+    assert r.returncode == 0, r
+    out = r.stdout.decode()
+    lines = out.splitlines()
+    assert all(len(l) <= 79 for l in lines), [l for l in lines if len(l) > 79]
+    # the usage lines of every command, then each command's part, then the exit codes
+    usage = [m.group(1) for l in lines[:lines.index("")] if (m := re.match(rf"(?:usage:)? +{tool} (\S+)", l))]
+    assert usage == COMMANDS[tool] + ["--help"], usage
+    for command in COMMANDS[tool]:
+        assert any(l.startswith(command + " ") or l == command for l in lines), command
+    assert "\nexit codes:\n  0  success\n" in out
+
+
+@pytest.mark.parametrize("tool,command", [(t, c) for t in sorted(COMMANDS) for c in COMMANDS[t]])
+def test_every_command_has_its_own_help(env, tool, command):
+    for form in ["--help", "-h"]:
+        r = run(tool, command, form, env=env)
+        assert r.returncode == 0, r
+        out = r.stdout.decode()
+        assert out.startswith(f"usage: {tool} {command}"), out
+        assert "\nexit codes:\n" in out, out
+        others = [c for c in COMMANDS[tool] if c != command and not c.startswith(command)]
+        assert not any(f"usage: {tool} {c}" in out or f"\n{c} " in out for c in others), out
