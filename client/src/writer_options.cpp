@@ -3,6 +3,8 @@
 
 #include <slotlog/client.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 
 #include <slotlog/detail/printable.h>
@@ -65,6 +67,19 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
     return static_cast<std::uint16_t>(value);
 }
 
+constexpr std::array<network_transport, 4> transports{network_transport::automatic, network_transport::mailslot,
+                                                      network_transport::broadcast, network_transport::both};
+
+// "auto, mailslot, broadcast or both"
+std::string transport_names() {
+    std::string out;
+    for (std::size_t i = 0; i < transports.size(); ++i) {
+        if (i > 0) out += i + 1 == transports.size() ? " or " : ", ";
+        out += network_transport_name(transports[i]);
+    }
+    return out;
+}
+
 [[noreturn]] void bad_variable(const char* name, std::string_view value, const std::string& why) {
     throw std::invalid_argument(std::string(name) + "='" + printable(value) + "': " + why);
 }
@@ -88,10 +103,10 @@ std::optional<network_transport> parse_network_transport(std::string_view text) 
         }
         return true;
     };
-    if (equals("auto") || equals("automatic")) return network_transport::automatic;
-    if (equals("mailslot")) return network_transport::mailslot;
-    if (equals("broadcast")) return network_transport::broadcast;
-    if (equals("both")) return network_transport::both;
+    if (equals("automatic")) return network_transport::automatic;
+    for (const auto t : transports) {
+        if (equals(network_transport_name(t))) return t;
+    }
     return std::nullopt;
 }
 
@@ -106,10 +121,9 @@ std::string_view network_transport_name(network_transport t) noexcept {
 }
 
 void check_writer_options(const writer_options& o) {
-    if (o.transport != network_transport::automatic && o.transport != network_transport::mailslot &&
-        o.transport != network_transport::broadcast && o.transport != network_transport::both) {
+    if (std::find(transports.begin(), transports.end(), o.transport) == transports.end()) {
         throw std::invalid_argument("the network transport " + std::to_string(static_cast<int>(o.transport)) +
-                                    " is not one of auto, mailslot, broadcast or both");
+                                    " is not one of " + transport_names());
     }
     if (o.netbios_port == 0) throw std::invalid_argument("the netbios port is 0 (use 1 to 65535)");
     if (o.broadcast_port == 0) throw std::invalid_argument("the broadcast port is 0 (use 1 to 65535)");
@@ -123,7 +137,7 @@ writer_options writer_options::from_environment() {
     writer_options o;
     if (const auto v = detail::environment_variable("SLOTLOG_TRANSPORT"); !trim(v).empty()) {
         const auto t = parse_network_transport(trim(v));
-        if (!t) bad_variable("SLOTLOG_TRANSPORT", v, "not a transport (use auto, mailslot, broadcast or both)");
+        if (!t) bad_variable("SLOTLOG_TRANSPORT", v, "not a transport (use " + transport_names() + ")");
         o.transport = *t;
     }
     if (const auto v = detail::environment_variable("SLOTLOG_NETBIOS_PORT"); !trim(v).empty()) {

@@ -1,7 +1,7 @@
 // the windows event log: the registry key of a source against the real (wine)
 // registry, the event ids and the eventlog output (windows only)
 
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 #include <slotlog/outputs.h>
 
 #include <windows.h>

@@ -5,7 +5,7 @@
 // prints "<id in hex> <text>" per line (utf-8, the text without its end of
 // line); a missing message prints "<id> MISSING <error>" and the exit code is 1
 
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 
 #include <windows.h>
 

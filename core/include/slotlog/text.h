@@ -11,9 +11,6 @@ namespace slotlog {
 void append_sanitised(std::string& out, std::string_view in);
 std::string sanitise(std::string_view in);
 
-// true if `in` is valid utf-8 with no character that append_sanitised escapes
-bool is_clean(std::string_view in) noexcept;
-
 // true if `in` is valid utf-8 (no overlongs, surrogates or code points above U+10FFFF)
 bool is_valid_utf8(std::string_view in) noexcept;
 // appends `in` with invalid utf-8 replaced by U+FFFD and nothing else changed

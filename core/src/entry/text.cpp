@@ -168,8 +168,6 @@ std::string sanitise(std::string_view in) {
     return out;
 }
 
-bool is_clean(std::string_view in) noexcept { return clean_end(bytes(in), in.size(), 0) == in.size(); }
-
 bool is_valid_utf8(std::string_view in) noexcept { return valid_end(bytes(in), in.size(), 0) == in.size(); }
 
 void append_utf8_repaired(std::string& out, std::string_view in) {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <utility>
 
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 #include <slotlog/level.h>
 
 namespace slotlog::eventlog {

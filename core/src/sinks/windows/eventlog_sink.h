@@ -9,7 +9,7 @@
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 
 #include "sinks/windows/event_source.h"
 

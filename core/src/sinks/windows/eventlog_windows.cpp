@@ -1,7 +1,7 @@
 // the windows event log: reporting events with slotlogd.exe's message table,
 // and the registry key that tells Event Viewer where that table is
 
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 
 #include <windows.h>
 
