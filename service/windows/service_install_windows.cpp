@@ -22,7 +22,7 @@
 #include <slotlog/control_message.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 
 #include "firewall.h"
 #include "scm.h"

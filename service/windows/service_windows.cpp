@@ -17,7 +17,7 @@
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
-#include <slotlog/eventlog.h>
+#include <slotlog/windows/eventlog.h>
 
 #include "collector.h"
 #include "scm.h"
