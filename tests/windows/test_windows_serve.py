@@ -77,13 +77,15 @@ def test_tail_follows_rotations_without_blocking_them(tmp_path):
                 time.sleep(0.05)
             return False
         wait_for(marked, 60, "tail to follow the file")
-        # ~100 bytes a line: 50 lines a batch, at most one rotation between two polls of tail
+        # ~100 bytes a line: 50 lines a batch, at most one rotation a batch; the
+        # next batch once tail has printed this one, so that it sees every rotation
         n, batch = 1000, 50
         for start in range(0, n, batch):
             stdin = "".join(f"follow {i:05} {'x' * 60}\n" for i in range(start, start + batch)).encode()
             r = wine(str(BIN / "slotlog.exe"), "send", "-s", slot, "-a", "tail", input=stdin)
             assert r.returncode == 0, r.stderr
-            time.sleep(0.3)
+            last = f"follow {start + batch - 1:05}"
+            wait_for(lambda: any(last in l for l in lines(tail_out)), 30, "tail to print " + last)
         wait_for(lambda: any(f"follow {n - 1:05}" in l for l in lines(tail_out)), 30, "tail to print the last line")
         tail.send_signal(2)
         tail.wait(timeout=30)

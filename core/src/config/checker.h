@@ -147,7 +147,6 @@ public:
     }
 
     // ------------------------------------------------------------ state
-    const std::filesystem::path& base() const noexcept { return base_; }
     // the json path of the element that first claimed `id`, or empty (and `at` claims it)
     std::string claim(std::map<std::string, std::string>& claims, const std::string& id, const std::string& at);
     std::map<std::string, std::string> endpoints;   // input endpoint -> json path of the first input
