@@ -452,7 +452,7 @@ TEST(config, elements_must_be_objects_with_a_type) {
     EXPECT_TRUE(has_problem(problems, "inputs[1].type", "missing; every input needs a \"type\": mailslot, udp or netbios"));
     EXPECT_TRUE(has_problem(problems, "inputs[2].type", "expected a string: mailslot, udp or netbios, got 7"));
     EXPECT_TRUE(has_problem(problems, "outputs[0].type",
-                            "unknown output type \"fiel\" (did you mean \"file\"?); expected file, console, syslog or eventlog"));
+                            "unknown output type \"fiel\" (did you mean \"file\"?); expected file, console, syslog, eventlog or forward"));
     EXPECT_TRUE(has_problem(problems, "outputs[1].type", "(did you mean \"console\"?)"));
     EXPECT_EQ(problems.size(), 5u) << dump(problems);
 }
@@ -481,7 +481,7 @@ TEST(config, unknown_keys_without_a_close_match_list_the_valid_ones) {
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "colour": true})"), "outputs[0].colour",
                              "unknown key; expected type, format or min_level"));
     EXPECT_TRUE(only_problem(with_member(R"("logging": 1)"), "logging",
-                             "unknown key; expected inputs, outputs, control, queue or dedup"));
+                             "unknown key; expected inputs, outputs, control, queue, dedup or stats"));
     // keys that json allows but a path cannot show plainly
     EXPECT_TRUE(only_problem(with_member(R"("a b": 1)"), R"(["a b"])", "unknown key"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "": 1})"), R"(outputs[0][""])", "unknown key"));
@@ -967,4 +967,122 @@ TEST(config, dedup_window) {
     EXPECT_TRUE(only_problem(with_member(R"("dedup": {"window_ms": 3600000})"), "dedup.window_ms", ""));
     EXPECT_TRUE(only_problem(with_member(R"("dedup": {"window": 5})"), "dedup.window", "unknown key"));
     EXPECT_TRUE(only_problem(with_member(R"("dedup": 5)"), "dedup", "expected an object"));
+}
+
+namespace {
+
+std::string forward(std::string_view members) {
+    return with_outputs(R"({"type": "forward", )" + std::string(members) + "}");
+}
+
+} // namespace
+
+TEST(config, a_forward_output_and_its_defaults) {
+    const auto cfg = parse(forward(R"("name": "central", "targets": ["logs1.example.com:2514", "[::1]:514"])"));
+    ASSERT_EQ(cfg.outputs.size(), 1u);
+    const auto& f = cfg.outputs[0].forward;
+    EXPECT_EQ(cfg.outputs[0].type, "forward");
+    EXPECT_EQ(f.name, "central");
+    EXPECT_EQ(f.protocol, "tcp");
+    EXPECT_EQ(f.targets, (std::vector<std::string>{"logs1.example.com:2514", "[::1]:514"}));
+    EXPECT_FALSE(f.tls.enabled);
+    EXPECT_EQ(f.queue.path, test_base() / "queue" / "central");
+    EXPECT_EQ(f.queue.max_size, 1ull << 30);
+    EXPECT_EQ(f.queue.fsync_interval, std::chrono::milliseconds(1000));
+    EXPECT_EQ(f.queue.when_full, when_full::drop_newest);
+    EXPECT_EQ(f.sd_id, "slotlog@32473");
+    EXPECT_EQ(cfg.outputs[0].facility, "user");
+}
+
+TEST(config, every_key_of_a_forward_output) {
+    temp_dir dir;
+    const auto ca = dir.path() / "ca.pem";
+    std::ofstream(ca) << "-----BEGIN CERTIFICATE-----\n";
+    const auto cfg = parse(forward(R"("name": "c-1_x", "protocol": "relp", "targets": ["a:1"], "facility": "local3",
+        "min_level": "warning", "sd_id": "origin@99", "queue": {"path": "q", "max_size": "64MiB",
+        "fsync_interval_ms": 0, "when_full": "block"}, "tls": {"ca_file": )" + json_string(ca) +
+                                   R"(, "server_name": "logs", "verify": false})"));
+    const auto& o = cfg.outputs.at(0);
+    EXPECT_EQ(o.forward.protocol, "relp");
+    EXPECT_EQ(o.facility, "local3");
+    EXPECT_EQ(o.min_level, level::warning);
+    EXPECT_EQ(o.forward.sd_id, "origin@99");
+    EXPECT_EQ(o.forward.queue.path, test_base() / "q");
+    EXPECT_EQ(o.forward.queue.max_size, 64ull << 20);
+    EXPECT_EQ(o.forward.queue.fsync_interval, std::chrono::milliseconds(0));
+    EXPECT_EQ(o.forward.queue.when_full, when_full::block);
+    EXPECT_TRUE(o.forward.tls.enabled);
+    EXPECT_EQ(o.forward.tls.ca_file, ca);
+    EXPECT_EQ(o.forward.tls.server_name, "logs");
+    EXPECT_FALSE(o.forward.tls.verify);
+}
+
+TEST(config, forward_output_problems_name_the_key) {
+    EXPECT_TRUE(only_problem(forward(R"("targets": ["a:1"])"), "outputs[0].name", "missing; a forward output needs"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c")"), "outputs[0].targets", "missing"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "a/b", "targets": ["a:1"])"), "outputs[0].name", "only A-Z a-z 0-9 _ -"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": [])"), "outputs[0].targets", "empty"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a"])"), "outputs[0].targets[0]", "missing the port"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "protocol": "udp")"), "outputs[0].protocol",
+                             "unknown protocol \"udp\"; expected tcp or relp"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "queue": {"when_full": "wait"})"),
+                             "outputs[0].queue.when_full", "expected drop_newest or block"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "queue": {"max_size": 1000})"),
+                             "outputs[0].queue.max_size", "too small"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "tls": {"ca_file": "missing.pem"})"),
+                             "outputs[0].tls.ca_file", "no such file"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "tls": {"veryfy": false})"),
+                             "outputs[0].tls.veryfy", "did you mean \"verify\""));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "sd_id": "a b")"), "outputs[0].sd_id",
+                             "invalid SD-ID"));
+    EXPECT_TRUE(only_problem(with_outputs(R"({"type": "forward", "name": "c", "targets": ["a:1"]},
+                                              {"type": "forward", "name": "c", "targets": ["b:1"]})"),
+                             "outputs[1].name", "\"c\" names outputs[0] too"));
+    EXPECT_TRUE(only_problem(with_outputs(R"({"type": "forward", "name": "a", "targets": ["a:1"], "queue": {"path": "q"}},
+                                              {"type": "forward", "name": "b", "targets": ["b:1"], "queue": {"path": "q"}})"),
+                             "outputs[1].queue", "used by outputs[0] too"));
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "path": "x.log")"), "outputs[0].path",
+                             "forward outputs have no \"path\" (only file outputs do)"));
+}
+
+TEST(config, a_client_certificate_needs_its_key) {
+    temp_dir dir;
+    const auto pem = dir.path() / "client.pem";
+    std::ofstream(pem) << "x";
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "tls": {"cert_file": )" + json_string(pem) + "}"),
+                             "outputs[0].tls.key_file", "needs both cert_file and key_file"));
+}
+
+TEST(config, the_windows_certificate_store) {
+    const auto text = forward(R"("name": "c", "targets": ["a:1"], "tls": {"cert_store": "CurrentUser\\MY",
+        "cert_thumbprint": "AB CD EF 01 23 45 67 89 AB CD EF 01 23 45 67 89 AB CD EF 01"})");
+    if constexpr (on_windows) {
+        const auto cfg = parse(text);
+        EXPECT_EQ(cfg.outputs.at(0).forward.tls.cert_store, "CurrentUser\\MY");
+        EXPECT_EQ(cfg.outputs.at(0).forward.tls.cert_thumbprint, "abcdef0123456789abcdef0123456789abcdef01");
+        EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "tls": {"cert_thumbprint": "abc"})"),
+                                 "outputs[0].tls.cert_thumbprint", "40 hex digits"));
+    } else {
+        const auto problems = problems_of(text);
+        EXPECT_TRUE(has_problem(problems, "outputs[0].tls.cert_store", "exists only on Windows"));
+        EXPECT_TRUE(has_problem(problems, "outputs[0].tls.cert_thumbprint", "exists only on Windows"));
+    }
+}
+
+TEST(config, stats_interval_and_durations) {
+    EXPECT_EQ(parse(with_member(R"("dedup": {})")).stats_interval, std::chrono::minutes(10));
+    EXPECT_EQ(parse(with_member(R"("stats": {"interval": "90s"})")).stats_interval, std::chrono::seconds(90));
+    EXPECT_EQ(parse(with_member(R"("stats": {"interval": "2h"})")).stats_interval, std::chrono::hours(2));
+    EXPECT_EQ(parse(with_member(R"("stats": {"interval": 0})")).stats_interval, std::chrono::seconds(0));
+    EXPECT_EQ(parse(with_member(R"("stats": {"interval": "0"})")).stats_interval, std::chrono::seconds(0));
+    EXPECT_TRUE(only_problem(with_member(R"("stats": {"interval": "5x"})"), "stats.interval", "invalid duration"));
+    EXPECT_TRUE(only_problem(with_member(R"("stats": {"interval": 60})"), "stats.interval", "expected a duration"));
+    EXPECT_TRUE(only_problem(with_member(R"("stats": {"interval": "30d"})"), "stats.interval", "too long"));
+    EXPECT_EQ(parse_duration("30d"), std::chrono::hours(24 * 30));
+    EXPECT_EQ(parse_duration("15m"), std::chrono::minutes(15));
+    EXPECT_FALSE(parse_duration(""));
+    EXPECT_FALSE(parse_duration("m"));
+    EXPECT_FALSE(parse_duration("1.5h"));
+    EXPECT_FALSE(parse_duration("-1s"));
+    EXPECT_FALSE(parse_duration("99999999999999d"));
 }

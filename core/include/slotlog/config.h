@@ -32,8 +32,42 @@ struct input_config {
     std::string endpoint() const;
 };
 
+// a forward output's tls (RFC 5425; RELP over TLS)
+struct tls_config {
+    bool enabled = false;                // a "tls" object was given
+    std::filesystem::path ca_file;       // PEM; empty: the system's (windows: ca_store)
+    std::filesystem::path cert_file;     // PEM client certificate, with key_file
+    std::filesystem::path key_file;
+    std::string server_name;             // empty: the target's host
+    bool verify = true;                  // false: a warning at every start
+    std::string ca_store = "ROOT";       // windows: the store of trusted roots
+    std::string cert_store = "LocalMachine\\MY";  // windows: where the client certificate is
+    std::string cert_thumbprint;         // windows: sha-1 of the client certificate, 40 hex digits
+    std::string cert_subject;            // windows: or a substring of its subject
+};
+
+enum class when_full { drop_newest, block };
+
+// a forward output's queue on disk
+struct forward_queue_config {
+    std::filesystem::path path;          // absolute after loading; default queue/<name>
+    std::uint64_t max_size = 1ull << 30;
+    std::chrono::milliseconds fsync_interval{1000};
+    slotlog::when_full when_full = when_full::drop_newest;
+};
+
+// the forward output: RFC 5424 to log servers, through a queue on disk
+struct forward_config {
+    std::string name;                    // unique among forward outputs; names the queue
+    std::string protocol = "tcp";        // "tcp" (octet counting) | "relp"
+    std::vector<std::string> targets;    // "host:port", tried in order
+    tls_config tls;
+    forward_queue_config queue;
+    std::string sd_id = "slotlog@32473"; // the structured data element's id
+};
+
 struct output_config {
-    std::string type;                    // "file" | "console" | "syslog" | "eventlog"
+    std::string type;                    // "file" | "console" | "syslog" | "eventlog" | "forward"
     level min_level = level::trace;
     line_format format = line_format::text;       // file, console
     std::filesystem::path path;          // file: absolute after loading
@@ -41,7 +75,8 @@ struct output_config {
     std::uint32_t max_files = 10;        // file: total number of files kept, current included
     std::string source = "slotlog";      // eventlog
     std::string ident = "slotlog";       // syslog
-    std::string facility = "user";       // syslog
+    std::string facility = "user";       // syslog, forward
+    forward_config forward;              // forward
 };
 
 struct control_config {
@@ -57,6 +92,8 @@ struct config {
     // a message seen again within this window is dropped as a repeat (0: off):
     // broadcasts arrive once per transport and interface
     std::chrono::milliseconds dedup_window{2000};
+    // how often the collector writes its statistics as an entry (0: never)
+    std::chrono::seconds stats_interval{600};
     std::string origin;                       // file path, or "<embedded default>"
 };
 
@@ -90,5 +127,8 @@ config parse_config(std::string_view json_text, const std::string& origin,
 
 // "10MiB", "512 KiB", "1GB", 4096 -> bytes; nullopt if not a size
 std::optional<std::uint64_t> parse_size(std::string_view text) noexcept;
+
+// "30d", "12h", "15m", "90s", "0" -> seconds; nullopt if not a duration
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) noexcept;
 
 } // namespace slotlog

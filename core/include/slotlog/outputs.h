@@ -14,10 +14,14 @@
 
 namespace slotlog {
 
-// one configured output: a spdlog sink that receives pre-formatted lines
+class forward_output;
+
+// one configured output: a spdlog sink that receives pre-formatted lines, or
+// a forward output, which takes the entries themselves
 struct output {
     output_config cfg;
-    spdlog::sink_ptr sink;
+    spdlog::sink_ptr sink;                     // null for a forward output
+    std::shared_ptr<forward_output> forward;   // forward outputs only
     std::shared_ptr<rotating_file_sink> file;  // file outputs only, for rotate
     std::string describe;                      // "file:/var/log/slotlog.log"
     bool drop_timestamp = false;               // syslog and the event log stamp their own time

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <exception>
+#include <fstream>
 #include <system_error>
 
 #include <slotlog/detail/utf8.h>
@@ -157,9 +158,63 @@ std::optional<level> checker::level_value(const json& v, const std::string& at) 
     return std::nullopt;
 }
 
+std::optional<std::chrono::seconds> checker::duration_value(const json& v, const std::string& at,
+                                                           std::chrono::seconds max) {
+    std::optional<std::chrono::seconds> d;
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() == 0) {
+        d = std::chrono::seconds(0);
+    } else if (v.is_string()) {
+        d = parse_duration(v.get_ref<const std::string&>());
+    } else {
+        expected(at, "a duration such as \"30d\", \"12h\", \"15m\" or \"90s\" (or 0)", v);
+        return std::nullopt;
+    }
+    if (!d) {
+        fail(at, "invalid duration " + describe(v) + ": expected a whole number with a unit: d, h, m or s (\"15m\")");
+        return std::nullopt;
+    }
+    if (*d > max) {
+        fail(at, "duration " + describe(v) + " is too long: expected at most " + std::to_string(max.count() / 86400) +
+                     "d");
+        return std::nullopt;
+    }
+    return d;
+}
+
 std::optional<bool> checker::bool_value(const json& v, const std::string& at) {
     if (v.is_boolean()) return v.get<bool>();
     expected(at, "true or false", v);
+    return std::nullopt;
+}
+
+fs::path checker::resolve(fs::path p) const {
+    if (!p.is_absolute()) p = base_ / p;
+    if (!p.is_absolute()) {
+        // windows "D:logs": relative to that drive's current folder
+        std::error_code ec;
+        auto abs = fs::absolute(p, ec);
+        if (!ec) p = abs;
+    }
+    return p.lexically_normal();
+}
+
+std::optional<fs::path> checker::readable_file(const json& v, const std::string& at, std::string_view what) {
+    auto p = path_value(v, at, what);
+    if (!p) return std::nullopt;
+    std::error_code ec;
+    const auto st = fs::status(*p, ec);
+    std::string why;
+    if (st.type() == fs::file_type::not_found) {
+        why = "no such file";
+    } else if (ec) {
+        why = ec.message();
+    } else if (fs::is_directory(st)) {
+        why = "it is a folder";
+    } else if (!std::ifstream(*p, std::ios::binary)) {
+        why = "it cannot be read";
+    }
+    if (why.empty()) return p;
+    fail(at, "cannot use " + describe(v) + " (" + detail::path_to_utf8(*p) + "): " + why);
     return std::nullopt;
 }
 
@@ -167,15 +222,7 @@ std::optional<fs::path> checker::path_value(const json& v, const std::string& at
     auto s = non_empty_string(v, at, what);
     if (!s) return std::nullopt;
     try {
-        auto p = detail::path_from_utf8(*s);
-        if (!p.is_absolute()) p = base_ / p;
-        if (!p.is_absolute()) {
-            // windows "D:logs": relative to that drive's current folder
-            std::error_code ec;
-            auto abs = fs::absolute(p, ec);
-            if (!ec) p = abs;
-        }
-        p = p.lexically_normal();
+        const auto p = resolve(detail::path_from_utf8(*s));
         if (!p.has_filename()) {
             fail(at, "invalid path " + describe(v) + ": names a folder, expected " + std::string(what));
             return std::nullopt;

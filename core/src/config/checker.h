@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -84,9 +85,15 @@ public:
     std::optional<std::string> enum_value(const json& v, const std::string& at, std::span<const std::string_view> names,
                                           std::string_view what);
     std::optional<level> level_value(const json& v, const std::string& at);
+    // "30d", "12h", "15m", "90s" or 0, at most `max`
+    std::optional<std::chrono::seconds> duration_value(const json& v, const std::string& at, std::chrono::seconds max);
     std::optional<bool> bool_value(const json& v, const std::string& at);
     // absolute and lexically normal; relative paths against the base folder
     std::optional<std::filesystem::path> path_value(const json& v, const std::string& at, std::string_view what);
+    // like path_value, and the file must exist and be readable
+    std::optional<std::filesystem::path> readable_file(const json& v, const std::string& at, std::string_view what);
+    // a path made absolute and normal against the base folder
+    std::filesystem::path resolve(std::filesystem::path p) const;
 
     // ------------------------------------------------------------ objects
     // reports keys outside `allowed`; keys that belong to another kind say so
@@ -110,18 +117,19 @@ public:
         return ok;
     }
 
-    // a section: an object of known keys
+    // a section: an object of known keys; false if anything in it is wrong
     template <class T>
-    void read_section(const json& v, const std::string& at, std::span<const field<T>> fields, std::string_view example,
+    bool read_section(const json& v, const std::string& at, std::span<const field<T>> fields, std::string_view example,
                       T& out) {
         if (!v.is_object()) {
             expected(at, "an object such as " + std::string(example), v);
-            return;
+            return false;
         }
         std::vector<std::string_view> keys;
         for (const auto& f : fields) keys.push_back(f.key);
+        const auto known = problems_.size();
         check_keys(v, at, keys);
-        read_fields(v, at, fields, out);
+        return read_fields(v, at, fields, out) && problems_.size() == known;
     }
 
     // the parent's list of elements of several kinds (required), each added
@@ -151,6 +159,7 @@ public:
     std::string claim(std::map<std::string, std::string>& claims, const std::string& id, const std::string& at);
     std::map<std::string, std::string> endpoints;   // input endpoint -> json path of the first input
     std::map<std::string, std::string> file_paths;  // normalised file path -> json path of the first output
+    std::map<std::string, std::string> forward_names;  // forward output name -> json path of the first
 
 private:
     template <class T>

@@ -4,6 +4,7 @@
 #include <slotlog/detail/utf8.h>
 #include <slotlog/platform.h>
 
+#include "config/forward_schema.h"
 #include "config/schema.h"
 
 namespace slotlog::config_check {
@@ -18,11 +19,21 @@ constexpr std::array<std::string_view, 20> facility_names{
     "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
     "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
 
+} // namespace
+
 bool read_min_level(checker& c, const json& v, const std::string& at, output_config& out) {
     const auto l = c.level_value(v, at);
     if (l) out.min_level = *l;
     return l.has_value();
 }
+
+bool read_facility(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto s = c.enum_value(v, at, facility_names, "syslog facility");
+    if (s) out.facility = *s;
+    return s.has_value();
+}
+
+namespace {
 
 bool read_format(checker& c, const json& v, const std::string& at, output_config& out) {
     const auto f = c.enum_value(v, at, format_names, "format");
@@ -60,12 +71,6 @@ bool read_ident(checker& c, const json& v, const std::string& at, output_config&
     return s.has_value();
 }
 
-bool read_facility(checker& c, const json& v, const std::string& at, output_config& out) {
-    const auto s = c.enum_value(v, at, facility_names, "syslog facility");
-    if (s) out.facility = *s;
-    return s.has_value();
-}
-
 constexpr field<output_config> min_level_field{"min_level", read_min_level};
 constexpr field<output_config> format_field{"format", read_format};
 
@@ -84,16 +89,19 @@ constexpr std::array<field<output_config>, 3> syslog_fields{{
 }};
 constexpr std::array<field<output_config>, 2> eventlog_fields{{{"source", read_source}, min_level_field}};
 
-constexpr std::array<kind<output_config>, 4> output_kinds{{
+constexpr std::array<kind<output_config>, 5> output_kinds{{
     {"file", file_fields},
     {"console", console_fields},
     {"syslog", syslog_fields, platforms::posix_only},
     // the event log is for what an administrator must see, not for traces
     {"eventlog", eventlog_fields, platforms::windows_only, [](output_config& out) { out.min_level = level::warning; }},
+    {"forward", forward_fields},
 }};
 
-// the same file twice would be written and rotated by two sinks
-bool claim_file(checker& c, const std::string& at, output_config& out, bool ok) {
+// the same file twice would be written and rotated by two sinks; a forward
+// output checks its name and queue
+bool finish_output(checker& c, const std::string& at, output_config& out, bool ok) {
+    if (out.type == "forward") return finish_forward(c, at, out, ok);
     if (out.path.empty()) return ok;
     const auto path = out.path.generic_u8string();
     std::string id(path.begin(), path.end());
@@ -107,6 +115,6 @@ bool claim_file(checker& c, const std::string& at, output_config& out, bool ok) 
 } // namespace
 
 constinit const list_schema<output_config> output_schema{
-    "outputs", "output", "[{\"type\": \"file\", \"path\": \"logs/slotlog.log\"}]", output_kinds, claim_file};
+    "outputs", "output", "[{\"type\": \"file\", \"path\": \"logs/slotlog.log\"}]", output_kinds, finish_output};
 
 } // namespace slotlog::config_check

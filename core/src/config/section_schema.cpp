@@ -1,4 +1,4 @@
-// the sections beside inputs and outputs: control, queue, dedup
+// the sections beside inputs and outputs: control, queue, dedup, stats
 #include <array>
 
 #include "config/schema.h"
@@ -10,6 +10,7 @@ namespace {
 constexpr std::uint64_t min_queue_entries = 16;
 constexpr std::uint64_t max_queue_entries = 16u << 20;
 constexpr std::uint64_t max_dedup_window_ms = 60 * 1000;
+constexpr std::chrono::seconds max_stats_interval = std::chrono::hours(24 * 7);
 
 bool read_key_file(checker& c, const json& v, const std::string& at, control_config& out) {
     auto p = c.path_value(v, at, "a file path such as \"control.key\"");
@@ -35,12 +36,19 @@ bool read_window_ms(checker& c, const json& v, const std::string& at, config& ou
     return n.has_value();
 }
 
+bool read_stats_interval(checker& c, const json& v, const std::string& at, config& out) {
+    const auto d = c.duration_value(v, at, max_stats_interval);
+    if (d) out.stats_interval = *d;
+    return d.has_value();
+}
+
 constexpr std::array<field<control_config>, 2> control_fields{{
     {"key_file", read_key_file},
     {"allow_plain_stop", read_allow_plain_stop},
 }};
 constexpr std::array<field<config>, 1> queue_fields{{{"max_entries", read_max_entries}}};
 constexpr std::array<field<config>, 1> dedup_fields{{{"window_ms", read_window_ms}}};
+constexpr std::array<field<config>, 1> stats_fields{{{"interval", read_stats_interval}}};
 
 bool read_control(checker& c, const json& v, const std::string& at, config& out) {
     c.read_section<control_config>(v, at, control_fields, "{\"key_file\": \"control.key\"}", out.control);
@@ -57,10 +65,16 @@ bool read_dedup(checker& c, const json& v, const std::string& at, config& out) {
     return true;
 }
 
-constexpr std::array<field<config>, 3> sections{{
+bool read_stats(checker& c, const json& v, const std::string& at, config& out) {
+    c.read_section<config>(v, at, stats_fields, "{\"interval\": \"10m\"}", out);
+    return true;
+}
+
+constexpr std::array<field<config>, 4> sections{{
     {"control", read_control},
     {"queue", read_queue},
     {"dedup", read_dedup},
+    {"stats", read_stats},
 }};
 
 } // namespace

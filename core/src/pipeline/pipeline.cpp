@@ -36,7 +36,8 @@ pipeline::pipeline(config cfg, pipeline_options options)
     const problem_reporter report = [this](level lvl, const std::string& msg) { hand_off_->report(lvl, msg); };
     writer_ = std::make_unique<writer>(
         *queue_, *requests_, counters_, *own_, report, open_outputs(cfg_, report), dedup_settings::of(cfg_),
-        writer::settings{options_.own_problem_limit, options_.own_problem_window, options_.drop_report_interval});
+        writer::settings{options_.own_problem_limit, options_.own_problem_window, options_.drop_report_interval,
+                         cfg_.stats_interval});
 }
 
 pipeline::~pipeline() { stop(); }
@@ -65,6 +66,7 @@ void pipeline::reload(config cfg) {
     queue_->set_capacity(cfg.queue_max_entries);
     hand_off_->set_control(std::move(control), allows_plain_stop(options_, cfg));
     writer_->replace(std::move(outputs), dedup_settings::of(cfg));
+    writer_->set_stats_interval(cfg.stats_interval);
     for (auto& [key, in] : added) in->start(*hand_off_);
     stop_removed_inputs_(cfg);
     inputs_.merge(added);

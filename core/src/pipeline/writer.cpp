@@ -9,6 +9,8 @@
 #include <slotlog/host.h>
 #include <slotlog/text.h>
 
+#include "forward/forward_output.h"
+
 namespace slotlog {
 
 namespace {
@@ -36,7 +38,8 @@ writer::writer(message_queue& queue, writer_requests& requests, pipeline_counter
     : queue_(queue), requests_(requests), counters_(counters), own_(own), settings_(s), outputs_(std::move(outputs)),
       dedup_(dedup_settings, s.own_problem_limit, s.own_problem_window, counters),
       router_(counters, std::move(report), own.host_reports()), host_(sanitise(local_host_name())),
-      pid_(static_cast<std::int64_t>(spdlog::details::os::pid())) {}
+      pid_(static_cast<std::int64_t>(spdlog::details::os::pid())), stats_interval_(s.stats_interval.count()),
+      last_stats_(std::chrono::steady_clock::now()) {}
 
 writer::~writer() { join(); }
 
@@ -103,9 +106,10 @@ void writer::after_batch_(bool wrote) noexcept {
     // after the batch: what was read before the request is in the old file
     const bool flush_requested = carry_out_requests_();
     report_drops_(false);
+    const auto now = std::chrono::steady_clock::now();
+    write_stats_(now);
     // flush when idle, and at least once a second under load. idle or not,
     // once a second: a file that could not be written retries what it kept
-    const auto now = std::chrono::steady_clock::now();
     if (flush_requested || (dirty_ && queue_.size() == 0) || now - last_flush_ >= flush_interval) {
         flush_();
         last_flush_ = now;
@@ -119,6 +123,9 @@ void writer::finish_() noexcept {
     write_gap_warnings_(std::chrono::steady_clock::now(), true);
     report_drops_(true);
     try {
+        for (const auto& o : *outputs_) {
+            if (o.forward) router_.write(own_entry_(level::notice, o.forward->summary()), *outputs_);
+        }
         router_.write(own_entry_(level::notice, "slotlogd stopping: " + summary_of(counters_)), *outputs_);
     } catch (...) {
     }
@@ -185,10 +192,30 @@ void writer::rotate_files_() noexcept {
 void writer::flush_() noexcept {
     for (auto& o : *outputs_) {
         try {
-            o.sink->flush();
+            if (o.sink) o.sink->flush();
         } catch (...) {
             counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
         }
+    }
+}
+
+void writer::write_stats_(std::chrono::steady_clock::time_point now) noexcept {
+    const auto interval = std::chrono::seconds(stats_interval_.load(std::memory_order_relaxed));
+    if (interval.count() == 0 || now - last_stats_ < interval) return;
+    last_stats_ = now;
+    try {
+        std::string text = "statistics: " + summary_of(counters_);
+        for (const auto& o : *outputs_) {
+            if (!o.forward) continue;
+            const auto q = o.forward->queue_stats();
+            const auto age = q.oldest ? std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now() - *q.oldest)
+                                            .count()
+                                      : 0;
+            text += fmt::format("; {}, queue {} bytes, oldest {} s", o.forward->summary(), q.bytes, age);
+        }
+        router_.write(own_entry_(level::notice, text), *outputs_);
+    } catch (...) {
     }
 }
 

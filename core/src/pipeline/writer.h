@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -31,6 +32,7 @@ public:
         std::chrono::milliseconds own_problem_window;  // the collector's own warnings
         // queue drops are reported at once, then at most this often while they go on
         std::chrono::milliseconds drop_report_interval;
+        std::chrono::seconds stats_interval;           // stats.interval (0: never)
     };
 
     writer(message_queue& queue, writer_requests& requests, pipeline_counters& counters, own_problems& own,
@@ -45,6 +47,7 @@ public:
     // the outputs and dedup settings of a reloaded configuration, taken
     // between two batches (the old outputs are flushed first)
     void replace(std::shared_ptr<output_set> outputs, const dedup_settings& dedup_settings);
+    void set_stats_interval(std::chrono::seconds interval) noexcept { stats_interval_ = interval.count(); }
 
 private:
     void run_() noexcept;
@@ -56,6 +59,7 @@ private:
     bool write_gap_warnings_(std::chrono::steady_clock::time_point now, bool final) noexcept;
     bool carry_out_requests_() noexcept;
     void report_drops_(bool final) noexcept;
+    void write_stats_(std::chrono::steady_clock::time_point now) noexcept;
     void flush_() noexcept;
     void rotate_files_() noexcept;
     void finish_() noexcept;
@@ -84,6 +88,8 @@ private:
     bool dirty_ = false;
     std::uint64_t reported_drops_ = 0;
     std::optional<std::chrono::steady_clock::time_point> last_drop_report_;
+    std::atomic<std::int64_t> stats_interval_;   // seconds; set by reload
+    std::chrono::steady_clock::time_point last_stats_{};
 };
 
 // "N messages received, N entries written, N dropped, N repeats dropped, N messages missing"

@@ -7,6 +7,8 @@
 
 #include <slotlog/format.h>
 
+#include "forward/forward_output.h"
+
 namespace slotlog {
 
 void router::write(const entry& e, output_set& outputs) noexcept {
@@ -14,6 +16,10 @@ void router::write(const entry& e, output_set& outputs) noexcept {
     json_.clear();
     for (auto& o : outputs) {
         if (!takes_(o, e)) continue;
+        if (o.forward) {
+            o.forward->accept(e);  // into its queue on disk; a drop is counted there
+            continue;
+        }
         try {
             write_to_(o, e, line_(o, e));
         } catch (...) {

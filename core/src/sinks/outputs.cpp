@@ -5,11 +5,18 @@
 #include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "forward/forward_output.h"
+
 namespace slotlog {
 
 output make_output(const output_config& cfg, const problem_reporter& report) {
     output out;
     out.cfg = cfg;
+    if (cfg.type == "forward") {
+        out.forward = open_forward_output(cfg, report);
+        out.describe = "forward:" + cfg.forward.name;
+        return out;
+    }
     try {
         if (cfg.type == "file") {
             out.file = std::make_shared<rotating_file_sink>(cfg.path, cfg.max_size, cfg.max_files, report);

@@ -1,0 +1,89 @@
+"""A private rsyslogd on a loopback port, the log server a forward output
+sends to: imptcp (plain tcp, octet counting) or imrelp. It writes what it
+parsed of each message, one line per message:
+HOSTNAME|APP-NAME|PROCID|SEVERITY|FACILITY|STRUCTURED-DATA|MSG"""
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
+MODULES = Path("/usr/lib/x86_64-linux-gnu/rsyslog")
+FIELDS = ["host", "app", "procid", "severity", "facility", "sd", "msg"]
+
+
+def available(module):
+    return Path(RSYSLOGD).exists() and (MODULES / f"{module}.so").exists()
+
+
+def free_tcp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Rsyslogd:
+    def __init__(self, folder, protocol="tcp", port=None):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.protocol = protocol
+        self.port = port or free_tcp_port()
+        self.out = self.folder / "received.txt"
+        self.proc = None
+        module, input_type = ("imrelp", "imrelp") if protocol == "relp" else ("imptcp", "imptcp")
+        address = '' if protocol == "relp" else ' address="127.0.0.1"'
+        (self.folder / "rsyslog.conf").write_text(f"""
+global(workDirectory="{self.folder}" maxMessageSize="64k")
+module(load="{module}")
+input(type="{input_type}" port="{self.port}"{address})
+template(name="fields" type="string"
+         string="%hostname%|%app-name%|%procid%|%syslogseverity%|%syslogfacility%|%structured-data%|%msg%\\n")
+action(type="omfile" file="{self.out}" template="fields")
+""")
+
+    @property
+    def target(self):
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout=15):
+        self.proc = subprocess.Popen([RSYSLOGD, "-n", "-f", str(self.folder / "rsyslog.conf"),
+                                      "-i", str(self.folder / "rsyslogd.pid")],
+                                     stdout=open(self.folder / "rsyslogd.log", "ab"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("rsyslogd exited: " + (self.folder / "rsyslogd.log").read_text(errors="replace"))
+            if self.listening():
+                return self
+            time.sleep(0.05)
+        raise AssertionError("rsyslogd did not listen on " + self.target)
+
+    def listening(self):
+        # the kernel's table, not a connection: a probe would be a session to the server
+        hex_port = f":{self.port:04X} "
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                for line in Path(table).read_text().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[1].endswith(hex_port.strip()) and fields[3] == "0A":
+                        return True
+            except FileNotFoundError:
+                pass
+        return False
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def lines(self):
+        if not self.out.exists():
+            return []
+        return self.out.read_text(encoding="utf-8", errors="replace").splitlines()
+
+    def messages(self):
+        """each line as a dict of FIELDS"""
+        return [dict(zip(FIELDS, l.split("|", len(FIELDS) - 1))) for l in self.lines()]
