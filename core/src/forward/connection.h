@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include <slotlog/config.h>
+
 namespace slotlog {
 
 class connection {
@@ -33,5 +35,13 @@ target_address parse_target(const std::string& text);
 // connects within the timeout, trying each address of the host; throws
 // std::runtime_error saying why not ("connection refused", "no such host")
 std::unique_ptr<connection> connect_tcp(const target_address& target, std::chrono::milliseconds timeout);
+
+// tls over tcp (RFC 5425): the handshake within the timeout, then the server's
+// chain and name checked by slotlog itself (tls.verify false: neither). throws
+// std::runtime_error naming the reason: an unknown CA, a wrong name, an
+// expired certificate, a client certificate that cannot be used
+// (posix/tls_connection_posix.cpp: openssl; windows/tls_connection_windows.cpp: schannel)
+std::unique_ptr<connection> connect_tls(const target_address& target, const tls_config& tls,
+                                        std::chrono::milliseconds timeout);
 
 } // namespace slotlog

@@ -38,6 +38,7 @@ forwarder::settings forward_output::sender_settings(const output_config& cfg) {
     forwarder::settings s;
     s.name = cfg.forward.name;
     s.protocol = cfg.forward.protocol;
+    s.tls = cfg.forward.tls;
     for (const auto& t : cfg.forward.targets) s.targets.push_back(parse_target(t));
     return s;
 }
@@ -48,8 +49,10 @@ forward_output::forward_output(const output_config& cfg, problem_reporter report
       instance_(hash_key::random().k0), settings_(sender_settings(cfg)) {
     format_.facility = syslog_facility(cfg.facility).value_or(1);
     format_.sd_id = sd_id_;
-    if (cfg.forward.tls.enabled) {
-        throw std::runtime_error("tls is not available yet for forward outputs");
+    if (cfg.forward.tls.enabled && !cfg.forward.tls.verify) {
+        report_(level::warning, fmt::format("forward {}: tls.verify is false: the server's certificate and name are "
+                                            "not checked, so anyone on the way can read and change the entries",
+                                            name_));
     }
     sender_ = std::make_unique<forwarder>(settings_, queue_, counters_, report_);
 }
@@ -94,6 +97,12 @@ void forward_output::reconfigure(const output_config& cfg) {
     }
     const auto same = [](const forwarder::settings& a, const forwarder::settings& b) {
         if (a.protocol != b.protocol || a.targets.size() != b.targets.size()) return false;
+        if (a.tls.enabled != b.tls.enabled || a.tls.ca_file != b.tls.ca_file || a.tls.cert_file != b.tls.cert_file ||
+            a.tls.key_file != b.tls.key_file || a.tls.server_name != b.tls.server_name || a.tls.verify != b.tls.verify ||
+            a.tls.ca_store != b.tls.ca_store || a.tls.cert_store != b.tls.cert_store ||
+            a.tls.cert_thumbprint != b.tls.cert_thumbprint || a.tls.cert_subject != b.tls.cert_subject) {
+            return false;
+        }
         for (std::size_t i = 0; i < a.targets.size(); ++i) {
             if (a.targets[i].text != b.targets[i].text) return false;
         }

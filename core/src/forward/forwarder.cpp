@@ -89,7 +89,8 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
     for (std::size_t i = first; i < last && !stopping_; ++i) {
         const auto& target = settings_.targets[i];
         try {
-            conn_ = connect_tcp(target, settings_.connect_timeout);
+            conn_ = settings_.tls.enabled ? connect_tls(target, settings_.tls, settings_.connect_timeout)
+                                          : connect_tcp(target, settings_.connect_timeout);
             current_ = i;
             queue_.rewind();
             unsent_.clear();
@@ -104,9 +105,9 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
             target_state_[i] = down;
             continue;
         }
-        report_(level::notice, fmt::format("forward {}: {} {} ({})", settings_.name,
+        report_(level::notice, fmt::format("forward {}: {} {} ({}{})", settings_.name,
                                            target_state_[i] == down ? "reached again:" : "connected to", target.text,
-                                           settings_.protocol));
+                                           settings_.protocol, settings_.tls.enabled ? " over tls" : ""));
         target_state_[i] = up;
         if (i > 0 && first == 0) failed_over_ = std::chrono::steady_clock::now();
         backoff_ = std::chrono::milliseconds(0);

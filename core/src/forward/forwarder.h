@@ -42,6 +42,7 @@ public:
         std::string name;                        // the output's name, for messages
         std::string protocol;                    // "tcp" | "relp"
         std::vector<target_address> targets;
+        tls_config tls;                          // tls.enabled: tls over tcp
         std::chrono::milliseconds connect_timeout{5000};
         std::chrono::milliseconds io_timeout{30000};
     };

@@ -1,9 +1,4 @@
-// tcp to a log server on posix: non-blocking sockets waited on with poll, so
-// that every step keeps to its timeout
-#include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
+// tcp to a log server on posix
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,31 +6,16 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <stdexcept>
 
 #include "forward/connection.h"
+#include "forward/posix/socket_posix.h"
 
 namespace slotlog {
 
 namespace {
 
-using steady = std::chrono::steady_clock;
-
-int remaining_ms(steady::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()).count();
-    return left <= 0 ? 0 : static_cast<int>(std::min<long long>(left, 60'000));
-}
-
-// waits for `events` until the deadline: 1 ready, 0 timeout, -1 error (errno)
-int wait_for(int fd, short events, steady::time_point deadline) {
-    for (;;) {
-        pollfd p{fd, events, 0};
-        const int rc = ::poll(&p, 1, remaining_ms(deadline));
-        if (rc < 0 && errno == EINTR) continue;
-        if (rc <= 0) return rc;
-        return 1;
-    }
-}
+using posix_socket::steady;
+using posix_socket::wait_for;
 
 class tcp_connection final : public connection {
 public:
@@ -86,53 +66,10 @@ private:
     int fd_;
 };
 
-// one address within the deadline: the socket, or -1 with `why`
-int connect_one(const addrinfo& a, steady::time_point deadline, std::string& why) {
-    const int fd = ::socket(a.ai_family, a.ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, a.ai_protocol);
-    if (fd < 0) {
-        why = std::strerror(errno);
-        return -1;
-    }
-    if (::connect(fd, a.ai_addr, a.ai_addrlen) != 0 && errno != EINPROGRESS) {
-        why = std::strerror(errno);
-        ::close(fd);
-        return -1;
-    }
-    const int rc = wait_for(fd, POLLOUT, deadline);
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (rc == 1) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (rc != 1 || err != 0) {
-        why = rc == 0 ? "no answer in time" : std::strerror(rc < 0 ? errno : err);
-        ::close(fd);
-        return -1;
-    }
-    // entries go out in batches already: no need to wait for more to fill a packet
-    const int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
-    return fd;
-}
-
 } // namespace
 
 std::unique_ptr<connection> connect_tcp(const target_address& target, std::chrono::milliseconds timeout) {
-    const auto deadline = steady::now() + timeout;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    const auto port = std::to_string(target.port);
-    const int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &found);
-    if (rc != 0) throw std::runtime_error(::gai_strerror(rc));
-    std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(found, &::freeaddrinfo);
-    std::string why = "no address";
-    for (const addrinfo* a = found; a; a = a->ai_next) {
-        const int fd = connect_one(*a, deadline, why);
-        if (fd >= 0) return std::make_unique<tcp_connection>(fd);
-    }
-    throw std::runtime_error(why);
+    return std::make_unique<tcp_connection>(posix_socket::connect_socket(target, steady::now() + timeout));
 }
 
 } // namespace slotlog
