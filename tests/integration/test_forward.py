@@ -241,3 +241,27 @@ def test_a_full_disk_drops_counts_and_reports_and_keeps_what_it_has(tmp_path, en
                    for l in read_lines(log))
     finally:
         subprocess.run(["umount", "-l", str(queue)], capture_output=True)
+
+
+def test_failover_to_the_second_target_and_back_to_the_first(tmp_path, env, collectors):
+    first = Rsyslogd(tmp_path / "first", "relp")  # down at the start
+    second = Rsyslogd(tmp_path / "second", "relp").start()
+    log = tmp_path / "out.log"
+    c = collectors(forward_config(log, [first.target, second.target], "relp")).wait_ready(log)
+    slotlog("send", "-a", "fo", "to the second", env=env)
+    wait_for(lambda: of_app(second, "fo"), timeout=30, what="the entry at the second target")
+    first.start()
+    # the first target is tried again a minute after the failover; then entries go there
+    sent = []
+
+    def at_first():
+        sent.append(f"back {len(sent)}")
+        slotlog("send", "-a", "fo", sent[-1], env=env)
+        return wait_until(lambda: of_app(first, "fo"), 2.0)
+    wait_for(at_first, timeout=90, what="entries at the first target again")
+    # none lost on the way: each marker at one target or the other
+    wait_for(lambda: sorted(m["msg"] for m in of_app(first, "fo") + of_app(second, "fo")) ==
+             sorted(sent + ["to the second"]), timeout=30, what="every marker")
+    assert c.stop() == 0
+    lines = read_lines(log)
+    assert sum("forward central: cannot reach " + first.target in l for l in lines) == 1, lines
