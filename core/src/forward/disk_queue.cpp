@@ -298,39 +298,69 @@ void disk_queue::open_() {
     }
     std::sort(firsts.begin(), firsts.end());
 
-    // the ledger: a damaged one counts as none, and everything is sent again
-    std::uint64_t ledger_next = 0;
-    if (ledger_found) {
-        bool valid = false;
-        std::string why = "damaged";
-        try {
-            queue_file f;
-            f.open(ledger_path_, queue_file::open_mode::existing);
-            char buf[ledger_size];
-            if (f.read_at(0, buf, ledger_size) == ledger_size && std::memcmp(buf, "SLQL", 4) == 0 &&
-                load32(buf + 4) == ledger_version && load32(buf + 24) == crc32c(std::string_view(buf, 24))) {
-                acked_ = load64(buf + 8);
-                ledger_next = load64(buf + 16);
-                valid = ledger_next == 0 || ledger_next > acked_;
-            }
-        } catch (const std::exception& e) {
-            why = e.what();
-        }
-        if (!valid) {
-            acked_ = 0;
-            ledger_next = 0;
-            if (!firsts.empty())
-                report_(level::warning, fmt::format("forward queue {}: the ledger cannot be used ({}): every record "
-                                                    "in the queue is sent again",
-                                                    name_(), why));
-        }
-    } else if (!firsts.empty()) {
-        report_(level::warning,
-                fmt::format("forward queue {}: no ledger: every record in the queue is sent again", name_()));
-    }
+    const std::uint64_t ledger_next = read_ledger_(ledger_found, !firsts.empty());
     next_ = std::max({std::uint64_t(1), acked_ + 1, ledger_next});
-
     std::vector<std::filesystem::path> removed;
+    adopt_segments_(firsts, removed);
+    scan_();
+    // the segments before the first unacknowledged record hold nothing more to send
+    while (!segments_.empty() && (!ack_.seg || segments_.front()->first < ack_.seg->first)) {
+        removed.push_back(segments_.front()->path);
+        bytes_ -= segments_.front()->written;
+        reader_->forget(segments_.front().get());
+        segments_.pop_front();
+    }
+    remove_files_(removed);
+
+    // the ledger is written now: it proves that the folder takes writes
+    try {
+        write_ledger_(acked_, next_);
+    } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("forward queue {}: cannot write in the folder: {}", name_(), e.what()));
+    }
+    next_sync_ = steady_clock::now() + options_.fsync_interval;
+}
+
+// the ledger's acknowledged number (into acked_) and next number; a damaged or
+// missing one counts as none, and everything is sent again
+std::uint64_t disk_queue::read_ledger_(bool found, bool has_segments) {
+    if (!found) {
+        if (has_segments) {
+            report_(level::warning,
+                    fmt::format("forward queue {}: no ledger: every record in the queue is sent again", name_()));
+        }
+        return 0;
+    }
+    std::uint64_t next = 0;
+    bool valid = false;
+    std::string why = "damaged";
+    try {
+        queue_file f;
+        f.open(ledger_path_, queue_file::open_mode::existing);
+        char buf[ledger_size];
+        if (f.read_at(0, buf, ledger_size) == ledger_size && std::memcmp(buf, "SLQL", 4) == 0 &&
+            load32(buf + 4) == ledger_version && load32(buf + 24) == crc32c(std::string_view(buf, 24))) {
+            acked_ = load64(buf + 8);
+            next = load64(buf + 16);
+            valid = next == 0 || next > acked_;
+        }
+    } catch (const std::exception& e) {
+        why = e.what();
+    }
+    if (valid) return next;
+    acked_ = 0;
+    if (has_segments) {
+        report_(level::warning, fmt::format("forward queue {}: the ledger cannot be used ({}): every record in the "
+                                            "queue is sent again",
+                                            name_(), why));
+    }
+    return 0;
+}
+
+// the segment files found at open, oldest first; those wholly acknowledged or
+// empty go to `removed`
+void disk_queue::adopt_segments_(const std::vector<std::uint64_t>& firsts,
+                                 std::vector<std::filesystem::path>& removed) {
     for (std::size_t i = 0; i < firsts.size(); ++i) {
         auto seg = std::make_shared<segment>();
         seg->first = firsts[i];
@@ -359,23 +389,6 @@ void disk_queue::open_() {
         bytes_ += seg->written;
         segments_.push_back(std::move(seg));
     }
-    scan_();
-    // the segments before the first unacknowledged record hold nothing more to send
-    while (!segments_.empty() && (!ack_.seg || segments_.front()->first < ack_.seg->first)) {
-        removed.push_back(segments_.front()->path);
-        bytes_ -= segments_.front()->written;
-        reader_->forget(segments_.front().get());
-        segments_.pop_front();
-    }
-    remove_files_(removed);
-
-    // the ledger is written now: it proves that the folder takes writes
-    try {
-        write_ledger_(acked_, next_);
-    } catch (const std::exception& e) {
-        throw std::runtime_error(fmt::format("forward queue {}: cannot write in the folder: {}", name_(), e.what()));
-    }
-    next_sync_ = steady_clock::now() + options_.fsync_interval;
 }
 
 // reads every segment once: counts what is still to send, finds where that starts
@@ -476,79 +489,19 @@ disk_queue::push_result disk_queue::push(std::string_view id, std::string_view p
                                               name_(), payload.size(), max_payload >> 20));
             return push_result::failed;
         }
-        const std::size_t length = fixed_size + id.size() + payload.size();
-        const std::size_t size = header_size + length;
+        const std::size_t size = header_size + fixed_size + id.size() + payload.size();
         const auto now = from_micros(to_micros(system_clock::now()));  // as the record keeps it
-
-        std::vector<std::filesystem::path> removed;
-        std::shared_ptr<segment> seg;
-        std::shared_ptr<queue_file> file;
-        std::uint64_t offset = 0, number = 0;
-        {
-            std::unique_lock lk(mu_);
-            const auto deadline = deadline_after(wait_for_room);
-            while (bytes_ + size > options_.max_size) {
-                if (retire_write_segment_(removed)) continue;
-                if (closed_ || size > options_.max_size || steady_clock::now() >= deadline) {
-                    ++full_drops_;
-                    lk.unlock();
-                    remove_files_(removed);
-                    return push_result::full;
-                }
-                writer_waiting_ = true;
-                room_cv_.wait_until(lk, deadline);
-                writer_waiting_ = false;
-            }
-            seg = write_seg_;
-            // after a failed write (a full disk), a drained queue gives its space back at once
-            if (push_failing_ && retire_write_segment_(removed)) seg.reset();
-            if (!seg || seg->written >= options_.segment_size) {
-                // a segment whose records were all acknowledged before it was full goes now
-                retire_write_segment_(removed);
-                seg = new_segment_();
-            }
-            file = seg->file;
-            offset = seg->written;
-            number = next_;
-        }
-        remove_files_(removed);
+        slot place;
+        if (!reserve_(size, wait_for_room, place)) return push_result::full;
 
         // the record, written outside the lock: the reader reads only up to `written`
-        record_.resize(size);
-        char* b = record_.data();
-        store32(b, static_cast<std::uint32_t>(length));
-        store64(b + 8, number);
-        store64(b + 16, static_cast<std::uint64_t>(to_micros(now)));
-        b[24] = static_cast<char>(id.size());
-        if (!id.empty()) std::memcpy(b + min_record, id.data(), id.size());
-        if (!payload.empty()) std::memcpy(b + min_record + id.size(), payload.data(), payload.size());
-        store32(b + 4, crc32c(std::string_view(b + header_size, length)));
-        file->write_at(offset, record_);
-
-        bool wake = false, sync_here = false;
-        {
-            std::lock_guard lk(mu_);
-            seg->written += size;
-            bytes_ += size;
-            ++next_;
-            ++records_;
-            ++pushed_;
-            if (!oldest_) oldest_ = now;
-            write_dirty_ = true;
-            // the ledger keeps the next number too, so that none is used twice; syncing
-            // every push (interval 0) leaves that to the next acknowledgement
-            if (options_.fsync_interval.count() != 0) ledger_dirty_ = true;
-            wake = reader_waiting_;
-            // a waiting reader wakes now and syncs when it is due; otherwise it is done here
-            sync_here = options_.fsync_interval.count() == 0 || (!wake && steady_clock::now() >= next_sync_);
-        }
-        if (record_.capacity() > 4 * read_chunk) record_ = std::string();
-        if (wake) data_cv_.notify_one();
+        encode_record_(place.number, now, id, payload);
+        place.file->write_at(place.offset, record_);
+        commit_(place.seg, size, now);
         if (push_failing_) {
             push_failing_ = false;
             report_(level::notice, fmt::format("forward queue {}: writing works again", name_()));
         }
-        if (sync_here) sync_(options_.fsync_interval.count() == 0 ? sync_kind::now : sync_kind::try_now);
         return push_result::ok;
     } catch (const std::exception& e) {
         if (!push_failing_) {
@@ -560,6 +513,80 @@ disk_queue::push_result disk_queue::push(std::string_view id, std::string_view p
     } catch (...) {
     }
     return push_result::failed;
+}
+
+// where the next record goes: waits for room up to `wait_for_room`; false if
+// the queue stays full (counted)
+bool disk_queue::reserve_(std::size_t size, std::chrono::milliseconds wait_for_room, slot& place) {
+    std::vector<std::filesystem::path> removed;
+    {
+        std::unique_lock lk(mu_);
+        const auto deadline = deadline_after(wait_for_room);
+        while (bytes_ + size > options_.max_size) {
+            if (retire_write_segment_(removed)) continue;
+            if (closed_ || size > options_.max_size || steady_clock::now() >= deadline) {
+                ++full_drops_;
+                lk.unlock();
+                remove_files_(removed);
+                return false;
+            }
+            writer_waiting_ = true;
+            room_cv_.wait_until(lk, deadline);
+            writer_waiting_ = false;
+        }
+        place.seg = write_seg_;
+        // after a failed write (a full disk), a drained queue gives its space back at once
+        if (push_failing_ && retire_write_segment_(removed)) place.seg.reset();
+        if (!place.seg || place.seg->written >= options_.segment_size) {
+            // a segment whose records were all acknowledged before it was full goes now
+            retire_write_segment_(removed);
+            place.seg = new_segment_();
+        }
+        place.file = place.seg->file;
+        place.offset = place.seg->written;
+        place.number = next_;
+    }
+    remove_files_(removed);
+    return true;
+}
+
+// the record into record_, as a segment holds it
+void disk_queue::encode_record_(std::uint64_t number, system_clock::time_point queued, std::string_view id,
+                                std::string_view payload) {
+    const std::size_t length = fixed_size + id.size() + payload.size();
+    record_.resize(header_size + length);
+    char* b = record_.data();
+    store32(b, static_cast<std::uint32_t>(length));
+    store64(b + 8, number);
+    store64(b + 16, static_cast<std::uint64_t>(to_micros(queued)));
+    b[24] = static_cast<char>(id.size());
+    if (!id.empty()) std::memcpy(b + min_record, id.data(), id.size());
+    if (!payload.empty()) std::memcpy(b + min_record + id.size(), payload.data(), payload.size());
+    store32(b + 4, crc32c(std::string_view(b + header_size, length)));
+}
+
+// the written record counts: the reader may take it; syncs if due
+void disk_queue::commit_(const std::shared_ptr<segment>& seg, std::size_t size, system_clock::time_point queued) {
+    bool wake = false, sync_here = false;
+    {
+        std::lock_guard lk(mu_);
+        seg->written += size;
+        bytes_ += size;
+        ++next_;
+        ++records_;
+        ++pushed_;
+        if (!oldest_) oldest_ = queued;
+        write_dirty_ = true;
+        // the ledger keeps the next number too, so that none is used twice; syncing
+        // every push (interval 0) leaves that to the next acknowledgement
+        if (options_.fsync_interval.count() != 0) ledger_dirty_ = true;
+        wake = reader_waiting_;
+        // a waiting reader wakes now and syncs when it is due; otherwise it is done here
+        sync_here = options_.fsync_interval.count() == 0 || (!wake && steady_clock::now() >= next_sync_);
+    }
+    if (record_.capacity() > 4 * read_chunk) record_ = std::string();
+    if (wake) data_cv_.notify_one();
+    if (sync_here) sync_(options_.fsync_interval.count() == 0 ? sync_kind::now : sync_kind::try_now);
 }
 
 // ---- read and acknowledge (the sender thread)

@@ -114,6 +114,18 @@ private:
     enum class sync_kind { if_due, try_now, now };
 
     void open_();
+    // where push puts its record
+    struct slot {
+        std::shared_ptr<segment> seg;
+        std::shared_ptr<queue_file> file;
+        std::uint64_t offset = 0, number = 0;
+    };
+    bool reserve_(std::size_t size, std::chrono::milliseconds wait_for_room, slot& place);
+    void encode_record_(std::uint64_t number, std::chrono::system_clock::time_point queued, std::string_view id,
+                        std::string_view payload);
+    void commit_(const std::shared_ptr<segment>& seg, std::size_t size, std::chrono::system_clock::time_point queued);
+    std::uint64_t read_ledger_(bool found, bool has_segments);
+    void adopt_segments_(const std::vector<std::uint64_t>& firsts, std::vector<std::filesystem::path>& removed);
     void scan_();
     void write_ledger_(std::uint64_t acked, std::uint64_t next);
     std::shared_ptr<segment> new_segment_();

@@ -150,75 +150,91 @@ void relp_client::fail_(std::vector<event>& out, std::string text) {
 }
 
 void relp_client::receive(std::string_view bytes, std::vector<event>& out) {
-    std::size_t i = 0;
-    while (i < bytes.size() && state_ != parse::broken) {
-        const char c = bytes[i];
-        switch (state_) {
-        case parse::txnr:
-            if (is_digit(c) && digits_ < max_number_digits) {
-                txnr_ = txnr_ * 10 + static_cast<std::uint32_t>(c - '0');
-                ++digits_;
-            } else if (c == ' ' && digits_ > 0) {
-                state_ = parse::command;
-                digits_ = 0;
-            } else {
-                return fail_(out, "garbled frame from the server: bad transaction number");
-            }
-            ++i;
-            break;
-        case parse::command:
-            if (is_alpha(c) && command_.size() < max_command) {
-                command_.push_back(c);
-            } else if (c == ' ' && !command_.empty()) {
-                state_ = parse::datalen;
-            } else {
-                return fail_(out, "garbled frame from the server: bad command");
-            }
-            ++i;
-            break;
-        case parse::datalen:
-            if (is_digit(c) && digits_ < max_number_digits) {
-                datalen_ = datalen_ * 10 + static_cast<std::size_t>(c - '0');
-                ++digits_;
-                ++i;
-                break;
-            }
-            if (digits_ == 0) return fail_(out, "garbled frame from the server: bad data length");
-            if (datalen_ == 0) {
-                // no data: the trailer follows the length at once
-                state_ = parse::trailer;
-                break;
-            }
-            if (c != ' ') return fail_(out, "garbled frame from the server: bad data length");
-            if (datalen_ > max_data) {
-                return fail_(out, "the server sent a frame of " + std::to_string(datalen_) +
-                                      " bytes, more than the " + std::to_string(max_data) + " allowed");
-            }
-            state_ = parse::data;
-            ++i;
-            break;
-        case parse::data: {
-            const std::size_t n = std::min(datalen_ - data_.size(), bytes.size() - i);
-            data_.append(bytes.substr(i, n));
-            i += n;
-            if (data_.size() == datalen_) state_ = parse::trailer;
-            break;
-        }
-        case parse::trailer:
-            if (c != '\n') return fail_(out, "garbled frame from the server: no line feed after the data");
-            ++i;
-            frame_(out);
-            if (state_ == parse::broken) return;
-            state_ = parse::txnr;
-            txnr_ = 0;
-            digits_ = 0;
-            command_.clear();
-            datalen_ = 0;
-            data_.clear();
-            break;
-        case parse::broken: return;
-        }
+    while (!bytes.empty() && state_ != parse::broken) bytes.remove_prefix(step_(bytes, out));
+}
+
+// one step of the frame parser at the start of `bytes`: the bytes it took (0
+// when it only moved on, or failed)
+std::size_t relp_client::step_(std::string_view bytes, std::vector<event>& out) {
+    const char c = bytes.front();
+    switch (state_) {
+    case parse::txnr: return take_txnr_(c, out);
+    case parse::command: return take_command_(c, out);
+    case parse::datalen: return take_datalen_(c, out);
+    case parse::data: {
+        const std::size_t n = std::min(datalen_ - data_.size(), bytes.size());
+        data_.append(bytes.substr(0, n));
+        if (data_.size() == datalen_) state_ = parse::trailer;
+        return n;
     }
+    case parse::trailer: return take_trailer_(c, out);
+    case parse::broken: break;
+    }
+    return 0;
+}
+
+std::size_t relp_client::take_txnr_(char c, std::vector<event>& out) {
+    if (is_digit(c) && digits_ < max_number_digits) {
+        txnr_ = txnr_ * 10 + static_cast<std::uint32_t>(c - '0');
+        ++digits_;
+    } else if (c == ' ' && digits_ > 0) {
+        state_ = parse::command;
+        digits_ = 0;
+    } else {
+        fail_(out, "garbled frame from the server: bad transaction number");
+        return 0;
+    }
+    return 1;
+}
+
+std::size_t relp_client::take_command_(char c, std::vector<event>& out) {
+    if (is_alpha(c) && command_.size() < max_command) {
+        command_.push_back(c);
+    } else if (c == ' ' && !command_.empty()) {
+        state_ = parse::datalen;
+    } else {
+        fail_(out, "garbled frame from the server: bad command");
+        return 0;
+    }
+    return 1;
+}
+
+std::size_t relp_client::take_datalen_(char c, std::vector<event>& out) {
+    if (is_digit(c) && digits_ < max_number_digits) {
+        datalen_ = datalen_ * 10 + static_cast<std::size_t>(c - '0');
+        ++digits_;
+        return 1;
+    }
+    if (digits_ == 0) {
+        fail_(out, "garbled frame from the server: bad data length");
+    } else if (datalen_ == 0) {
+        state_ = parse::trailer;  // no data: the trailer follows the length at once
+    } else if (c != ' ') {
+        fail_(out, "garbled frame from the server: bad data length");
+    } else if (datalen_ > max_data) {
+        fail_(out, "the server sent a frame of " + std::to_string(datalen_) + " bytes, more than the " +
+                       std::to_string(max_data) + " allowed");
+    } else {
+        state_ = parse::data;
+        return 1;
+    }
+    return 0;
+}
+
+std::size_t relp_client::take_trailer_(char c, std::vector<event>& out) {
+    if (c != '\n') {
+        fail_(out, "garbled frame from the server: no line feed after the data");
+        return 0;
+    }
+    frame_(out);
+    if (state_ == parse::broken) return 1;
+    state_ = parse::txnr;
+    txnr_ = 0;
+    digits_ = 0;
+    command_.clear();
+    datalen_ = 0;
+    data_.clear();
+    return 1;
 }
 
 // one whole frame from the server

@@ -76,6 +76,11 @@ private:
     };
 
     std::uint32_t send_(std::string& out, command cmd, std::string_view name, std::string_view data);
+    std::size_t step_(std::string_view bytes, std::vector<event>& out);
+    std::size_t take_txnr_(char c, std::vector<event>& out);
+    std::size_t take_command_(char c, std::vector<event>& out);
+    std::size_t take_datalen_(char c, std::vector<event>& out);
+    std::size_t take_trailer_(char c, std::vector<event>& out);
     void frame_(std::vector<event>& out);
     void answer_(std::uint32_t txnr, std::vector<event>& out);
     void fail_(std::vector<event>& out, std::string text);
