@@ -196,33 +196,35 @@ void forwarder::close_relp_() noexcept {
 }
 
 bool forwarder::deliver_relp_() noexcept {
-    try {
-        out_.clear();
-        while (relp_->can_send()) {
-            if (unsent_.empty()) {
-                batch_.clear();
-                if (!queue_.read(batch_, relp_window, in_flight_.empty() ? idle_wait : 0ms)) break;
-                for (auto& r : batch_) unsent_.push_back(std::move(r));
+    // the window is refilled once half of it is acknowledged: one write for many
+    // messages, not one per acknowledgement
+    if (relp_->unacknowledged() <= relp_window / 2) {
+        try {
+            out_.clear();
+            while (relp_->can_send()) {
+                if (unsent_.empty()) {
+                    batch_.clear();
+                    if (!queue_.read(batch_, relp_window, in_flight_.empty() ? idle_wait : 0ms)) break;
+                    for (auto& r : batch_) unsent_.push_back(std::move(r));
+                }
+                auto& r = unsent_.front();
+                in_flight_.push_back({relp_->send_syslog(out_, r.payload), r.number});
+                unsent_.pop_front();
+                counters_.sent.fetch_add(1, std::memory_order_relaxed);
             }
-            auto& r = unsent_.front();
-            in_flight_.push_back({relp_->send_syslog(out_, r.payload), r.number});
-            unsent_.pop_front();
-            counters_.sent.fetch_add(1, std::memory_order_relaxed);
-        }
-    } catch (...) {
-        disconnect_("out of memory");
-        return false;
-    }
-    if (!out_.empty()) {
-        const auto why = conn_->send_all(out_, settings_.io_timeout);
-        if (!why.empty()) {
-            disconnect_(why);
+        } catch (...) {
+            disconnect_("out of memory");
             return false;
         }
+        if (!out_.empty()) {
+            const auto why = conn_->send_all(out_, settings_.io_timeout);
+            if (!why.empty()) {
+                disconnect_(why);
+                return false;
+            }
+        }
     }
-    // a full window waits for acknowledgements; otherwise only a look
-    const auto wait = in_flight_.empty() ? 0ms : (relp_->can_send() && !unsent_.empty() ? 0ms : idle_wait);
-    return take_relp_events_(wait);
+    return take_relp_events_(in_flight_.empty() ? 0ms : idle_wait);
 }
 
 bool forwarder::take_relp_events_(std::chrono::milliseconds wait) noexcept {
