@@ -175,7 +175,9 @@ def test_statistics_every_interval(tmp_path, env, collectors):
     wait_for(lambda: len(of_app(server, "stat")) == 2, what="the entries at rsyslogd")
     # the statistics after both: received, and what the forward output did with them
     wait_for(lambda: any("statistics: " in l and "forward central: " in l and " 0 waiting" in l and
-                         re.search(r"[1-9]\d* acknowledged", l) for l in read_lines(log)),
+                         re.search(r"[1-9]\d* acknowledged", l) and
+                         re.search(r"inputs: mailslot:logger [1-9]\d* received, 0 dropped", l)
+                         for l in read_lines(log)),
              what="a statistics entry")
     assert c.stop() == 0
 

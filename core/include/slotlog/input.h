@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,12 @@ public:
     virtual void on_problem(level lvl, const std::string& what) noexcept = 0;
 };
 
+// what an input counted since it started; read from any thread
+struct input_counts {
+    std::uint64_t received = 0;          // messages delivered (control messages too)
+    std::uint64_t dropped = 0;           // messages it could not deliver (too large, cut)
+};
+
 // a transport that reads messages: the posix unix-socket mailslot, the windows
 // mailslot, udp. construction opens the endpoint (and throws a clear
 // std::runtime_error when it cannot: slot taken, address in use), so that
@@ -33,6 +40,7 @@ public:
     virtual void stop() noexcept = 0;
     // "mailslot:logger", "udp:127.0.0.1:5514": the entry's slot and the reload key
     virtual const std::string& name() const noexcept = 0;
+    virtual input_counts counts() const noexcept = 0;
 };
 
 // the transports (core/src/transport/: inputs.cpp picks the platform's)

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <slotlog/config.h>
@@ -79,6 +80,8 @@ private:
 
     input_map open_added_inputs_(const config& cfg) const;
     void stop_removed_inputs_(const config& cfg) noexcept;
+    // "mailslot:logger 10 received, 0 dropped; udp:..." for the statistics entry
+    std::string input_statistics_() const;
 
     config cfg_;
     pipeline_options options_;
@@ -88,6 +91,7 @@ private:
     std::unique_ptr<own_problems> own_;
     std::unique_ptr<hand_off> hand_off_;
     std::unique_ptr<writer> writer_;
+    mutable std::mutex inputs_mutex_;   // guards inputs_ against the writer's statistics
     input_map inputs_;
     bool running_ = false;
 };

@@ -37,7 +37,7 @@ pipeline::pipeline(config cfg, pipeline_options options)
     writer_ = std::make_unique<writer>(
         *queue_, *requests_, counters_, *own_, report, open_outputs(cfg_, report), dedup_settings::of(cfg_),
         writer::settings{options_.own_problem_limit, options_.own_problem_window, options_.drop_report_interval,
-                         cfg_.stats_interval});
+                         cfg_.stats_interval, [this] { return input_statistics_(); }});
 }
 
 pipeline::~pipeline() { stop(); }
@@ -47,9 +47,11 @@ void pipeline::start() {
     running_ = true;
     try {
         // open every endpoint before reading from any: a failure starts nothing
-        for (const auto& in : cfg_.inputs) inputs_.emplace(in.key(), make_input(in));
+        input_map opened;
+        for (const auto& in : cfg_.inputs) opened.emplace(in.key(), make_input(in));
+        std::lock_guard lock(inputs_mutex_);
+        inputs_ = std::move(opened);
     } catch (...) {
-        inputs_.clear();
         stop();
         throw;
     }
@@ -69,7 +71,10 @@ void pipeline::reload(config cfg) {
     writer_->set_stats_interval(cfg.stats_interval);
     for (auto& [key, in] : added) in->start(*hand_off_);
     stop_removed_inputs_(cfg);
-    inputs_.merge(added);
+    {
+        std::lock_guard lock(inputs_mutex_);
+        inputs_.merge(added);
+    }
     cfg_ = std::move(cfg);
 }
 
@@ -89,6 +94,7 @@ void pipeline::stop_removed_inputs_(const config& cfg) noexcept {
             ++it;
         } else {
             it->second->stop();
+            std::lock_guard lock(inputs_mutex_);
             it = inputs_.erase(it);
         }
     }
@@ -100,7 +106,19 @@ void pipeline::stop() noexcept {
     for (auto& [key, in] : inputs_) in->stop();
     queue_->close();
     writer_->join();
+    std::lock_guard lock(inputs_mutex_);
     inputs_.clear();
+}
+
+std::string pipeline::input_statistics_() const {
+    std::lock_guard lock(inputs_mutex_);
+    std::string out;
+    for (const auto& [key, in] : inputs_) {
+        const auto c = in->counts();
+        if (!out.empty()) out += "; ";
+        out += in->name() + " " + std::to_string(c.received) + " received, " + std::to_string(c.dropped) + " dropped";
+    }
+    return out;
 }
 
 void pipeline::report(level lvl, const std::string& msg) noexcept { hand_off_->report(lvl, msg); }

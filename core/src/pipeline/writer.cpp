@@ -205,6 +205,7 @@ void writer::write_stats_(std::chrono::steady_clock::time_point now) noexcept {
     last_stats_ = now;
     try {
         std::string text = "statistics: " + summary_of(counters_);
+        if (settings_.input_statistics) text += "; inputs: " + settings_.input_statistics();
         for (const auto& o : *outputs_) {
             if (!o.forward) continue;
             const auto q = o.forward->queue_stats();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,7 @@ public:
         // queue drops are reported at once, then at most this often while they go on
         std::chrono::milliseconds drop_report_interval;
         std::chrono::seconds stats_interval;           // stats.interval (0: never)
+        std::function<std::string()> input_statistics; // per input, for the statistics entry
     };
 
     writer(message_queue& queue, writer_requests& requests, pipeline_counters& counters, own_problems& own,

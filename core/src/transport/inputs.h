@@ -3,6 +3,7 @@
 // the transports behind make_input: each platform implements
 // make_mailslot_input and make_udp_input in its own files
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -21,7 +22,8 @@ std::unique_ptr<input> make_udp_input(const input_config& cfg);
 class threaded_input : public input {
 public:
     void start(message_handler& handler) final {
-        thread_ = std::thread([this, &handler] { run(handler); });
+        counting_.next = &handler;
+        thread_ = std::thread([this] { run(counting_); });
     }
     void stop() noexcept final {
         if (!thread_.joinable()) return;
@@ -29,6 +31,9 @@ public:
         thread_.join();
     }
     const std::string& name() const noexcept final { return name_; }
+    input_counts counts() const noexcept final {
+        return {counting_.received.load(std::memory_order_relaxed), counting_.dropped.load(std::memory_order_relaxed)};
+    }
 
 protected:
     explicit threaded_input(std::string name) : name_(std::move(name)) {}
@@ -37,7 +42,23 @@ protected:
     virtual void wake() noexcept = 0;
 
 private:
+    // counts on the way to the pipeline: the statistics per input
+    struct counting_handler final : message_handler {
+        message_handler* next = nullptr;
+        std::atomic<std::uint64_t> received{0}, dropped{0};
+        void on_message(std::string_view payload, const origin& from) noexcept override {
+            received.fetch_add(1, std::memory_order_relaxed);
+            next->on_message(payload, from);
+        }
+        void on_drop(const std::string& why) noexcept override {
+            dropped.fetch_add(1, std::memory_order_relaxed);
+            next->on_drop(why);
+        }
+        void on_problem(level lvl, const std::string& what) noexcept override { next->on_problem(lvl, what); }
+    };
+
     std::string name_;
+    counting_handler counting_;
     std::thread thread_;
 };
 
