@@ -95,12 +95,7 @@ void relp_client::start(std::string& out, std::uint32_t first_txnr) {
     pending_.clear();
     syslog_pending_ = 0;
     next_txnr_ = std::clamp<std::uint32_t>(first_txnr, 1, max_txnr);
-    state_ = parse::txnr;
-    txnr_ = 0;
-    digits_ = 0;
-    command_.clear();
-    datalen_ = 0;
-    data_.clear();
+    next_frame_();
     send_(out, command::open, "open", open_offers);
     session_ = session::opening;
 }
@@ -227,14 +222,18 @@ std::size_t relp_client::take_trailer_(char c, std::vector<event>& out) {
         return 0;
     }
     frame_(out);
-    if (state_ == parse::broken) return 1;
+    if (state_ != parse::broken) next_frame_();
+    return 1;
+}
+
+// ready to read the next frame from its first byte
+void relp_client::next_frame_() {
     state_ = parse::txnr;
     txnr_ = 0;
     digits_ = 0;
     command_.clear();
     datalen_ = 0;
     data_.clear();
-    return 1;
 }
 
 // one whole frame from the server

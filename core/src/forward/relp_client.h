@@ -76,6 +76,7 @@ private:
     };
 
     std::uint32_t send_(std::string& out, command cmd, std::string_view name, std::string_view data);
+    void next_frame_();
     std::size_t step_(std::string_view bytes, std::vector<event>& out);
     std::size_t take_txnr_(char c, std::vector<event>& out);
     std::size_t take_command_(char c, std::vector<event>& out);
