@@ -1,5 +1,6 @@
 """A private rsyslogd on a loopback port, the log server a forward output
-sends to: imptcp (plain tcp, octet counting) or imrelp. It writes what it
+sends to: imptcp (plain tcp, octet counting) or imrelp; with tls, imtcp with
+the gtls stream driver (RFC 5425) or imrelp with tls="on". It writes what it
 parsed of each message, one line per message:
 HOSTNAME|APP-NAME|PROCID|SEVERITY|FACILITY|STRUCTURED-DATA|MSG"""
 import shutil
@@ -24,20 +25,41 @@ def free_tcp_port():
         return s.getsockname()[1]
 
 
+def tls_listener(protocol, port, tls):
+    """the global, module and input lines of a tls listener. tls: "ca", "cert" and
+    "key" (PEM files); "permitted_peer" (relp): the client must present a
+    certificate that the CA signed for this name"""
+    if protocol == "relp":
+        auth = ""
+        if tls.get("permitted_peer"):
+            auth = f' tls.authMode="name" tls.permittedPeer=["{tls["permitted_peer"]}"]'
+        return "", 'module(load="imrelp")', (
+            f'input(type="imrelp" port="{port}" tls="on" tls.caCert="{tls["ca"]}" tls.myCert="{tls["cert"]}"'
+            f' tls.myPrivKey="{tls["key"]}"{auth})')
+    return (f' defaultNetstreamDriverCAFile="{tls["ca"]}" defaultNetstreamDriverCertFile="{tls["cert"]}"'
+            f' defaultNetstreamDriverKeyFile="{tls["key"]}"',
+            'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")',
+            f'input(type="imtcp" port="{port}" address="127.0.0.1")')
+
+
 class Rsyslogd:
-    def __init__(self, folder, protocol="tcp", port=None):
+    def __init__(self, folder, protocol="tcp", port=None, tls=None):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.protocol = protocol
         self.port = port or free_tcp_port()
         self.out = self.folder / "received.txt"
         self.proc = None
-        module, input_type = ("imrelp", "imrelp") if protocol == "relp" else ("imptcp", "imptcp")
-        address = '' if protocol == "relp" else ' address="127.0.0.1"'
+        if tls:
+            files, module, listener = tls_listener(protocol, self.port, tls)
+        else:
+            name = "imrelp" if protocol == "relp" else "imptcp"
+            address = '' if protocol == "relp" else ' address="127.0.0.1"'
+            files, module, listener = "", f'module(load="{name}")', f'input(type="{name}" port="{self.port}"{address})'
         (self.folder / "rsyslog.conf").write_text(f"""
-global(workDirectory="{self.folder}" maxMessageSize="64k")
-module(load="{module}")
-input(type="{input_type}" port="{self.port}"{address})
+global(workDirectory="{self.folder}" maxMessageSize="64k"{files})
+{module}
+{listener}
 template(name="fields" type="string"
          string="%hostname%|%app-name%|%procid%|%syslogseverity%|%syslogfacility%|%structured-data%|%msg%\\n")
 action(type="omfile" file="{self.out}" template="fields")

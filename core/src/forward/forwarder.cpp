@@ -172,8 +172,11 @@ bool forwarder::open_relp_() noexcept {
         if (why.empty()) return true;
         throw std::runtime_error(why);
     } catch (const std::exception& e) {
-        report_(level::warning, fmt::format("forward {}: {} refused the relp session: {}", settings_.name,
-                                            settings_.targets[current_].text, e.what()));
+        // said once, like any other way a target goes down
+        if (target_state_[current_] != down) {
+            report_(level::warning, fmt::format("forward {}: {} refused the relp session: {}", settings_.name,
+                                                settings_.targets[current_].text, e.what()));
+        }
         target_state_[current_] = down;
         conn_.reset();
         relp_.reset();
