@@ -12,28 +12,10 @@ import pytest
 
 from conftest import BIN, file_config, read_lines, slotlog, wait_for
 from rsyslog_peer import Rsyslogd, available
-from test_forward import assert_complete, forward_config, numbered, of_app
+from forwarding import assert_complete, forward_config, numbered, of_app, stop_servers  # noqa: F401
 
 pytestmark = pytest.mark.skipif(not available("imtcp") or not available("lmnsd_gtls") or not available("imrelp"),
                                 reason="needs rsyslog, rsyslog-gnutls and rsyslog-relp (scripts/install-deps)")
-
-
-@pytest.fixture(autouse=True)
-def stop_servers(monkeypatch):
-    """every rsyslogd a test starts is stopped at its end, whatever happens"""
-    started = []
-    original = Rsyslogd.start
-
-    def start(self, *args, **kwargs):
-        started.append(self)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Rsyslogd, "start", start)
-    yield
-    for server in started:
-        if server.proc and server.proc.poll() is None:
-            server.proc.kill()
-            server.proc.wait()
 
 
 # ------------------------------------------------------------------ certificates

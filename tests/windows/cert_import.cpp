@@ -68,6 +68,14 @@ void print_thumbprint(PCCERT_CONTEXT cert, bool end_line = true) {
     if (end_line) std::printf("\n");
 }
 
+std::string utf8(const wchar_t* text) {
+    const int n = ::WideCharToMultiByte(CP_UTF8, 0, text, -1, nullptr, 0, nullptr, nullptr);
+    std::string out(n > 0 ? n : 1, '\0');
+    ::WideCharToMultiByte(CP_UTF8, 0, text, -1, out.data(), n, nullptr, nullptr);
+    out.resize(out.size() - 1);
+    return out;
+}
+
 void list(const wchar_t* store_name) {
     const std::wstring name = store_name;
     const auto slash = name.find(L'\\');
@@ -79,12 +87,12 @@ void list(const wchar_t* store_name) {
         wchar_t subject[512];
         ::CertNameToStrW(X509_ASN_ENCODING, &c->pCertInfo->Subject, CERT_X500_NAME_STR, subject, 512);
         print_thumbprint(c, false);
-        std::printf(" %ls", subject);
+        std::printf(" %s", utf8(subject).c_str());
         DWORD size = 0;
         if (::CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, nullptr, &size)) {
             std::vector<BYTE> info(size);
             ::CertGetCertificateContextProperty(c, CERT_KEY_PROV_INFO_PROP_ID, info.data(), &size);
-            std::printf(" [%ls]", reinterpret_cast<CRYPT_KEY_PROV_INFO*>(info.data())->pwszContainerName);
+            std::printf(" [%s]", utf8(reinterpret_cast<CRYPT_KEY_PROV_INFO*>(info.data())->pwszContainerName).c_str());
         }
         std::printf("\n");
     }

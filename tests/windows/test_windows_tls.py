@@ -6,6 +6,7 @@ CurrentUser\\MY with its key in a named container; both leave again at the end.
 Targets are "localhost:PORT": wine's schannel matches only dns names
 (reference/schannel-under-wine.md)."""
 import contextlib
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ def pki(tmp_path_factory):
 def cert_import(*args):
     r = wine(BIN / "cert_import.exe", *args)
     assert r.returncode == 0, text(r)
-    return r.stdout.decode().strip()
+    return r.stdout.decode("utf-8", "replace").strip()
 
 
 def leftovers(store, subject):
@@ -255,6 +256,20 @@ def test_refused_with_the_reason(tmp_path, pki, root_ca, servers, case):
     warnings = [l for l in forward_lines(log) if "cannot reach" in l]
     assert len(warnings) == 1, "one warning, not one per retry: " + repr(warnings)
     assert not any("connected to" in l for l in forward_lines(log))
+
+
+def test_a_server_silent_in_the_handshake_is_given_up_in_time(tmp_path, pki, root_ca):
+    # a listener that accepts and says nothing: the handshake keeps to the connect timeout (5 s)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        target = f"localhost:{listener.getsockname()[1]}"
+        slot = "slotlog-wine-tls-silent"
+        with collector(tmp_path, slot, target, {"ca_store": "ROOT"}) as log:
+            expected = (f"forward central: cannot reach {target}: no tls handshake within 5000 ms: "
+                        "does the server expect tls on this port?")
+            wait_for(lambda: any(expected in l for l in lines(log)), 60, expected)
+    print(next(l for l in lines(log) if "cannot reach" in l))
 
 
 def test_client_certificate_by_thumbprint(tmp_path, pki, client_cert, servers):

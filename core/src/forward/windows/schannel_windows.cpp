@@ -118,7 +118,7 @@ void handshake(SOCKET s, credentials& cred, context& ctx, const std::wstring& se
         if (read_first) {
             std::string why;
             const int rc = receive_bytes(s, held, deadline, why);
-            if (rc == 0) throw std::runtime_error("the tls handshake did not finish in time");
+            if (rc == 0) throw handshake_timeout("the tls handshake did not finish in time");
             if (rc < 0 && why == server_closed)
                 throw std::runtime_error("the server closed the connection during the tls handshake");
             if (rc < 0) throw std::runtime_error("tls handshake: " + why);

@@ -13,6 +13,7 @@
 #include <wincrypt.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <string>
 
 namespace slotlog::schannel {
@@ -50,8 +51,14 @@ private:
     bool valid_ = false;
 };
 
+// the server said nothing, or not enough, by the deadline
+struct handshake_timeout : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // the handshake, by the deadline; `held` gets what the server sent after it
 // (records of the session). throws std::runtime_error saying why it failed
+// (handshake_timeout for the deadline)
 void handshake(SOCKET s, credentials& cred, context& ctx, const std::wstring& server_name,
                steady::time_point deadline, std::string& held);
 

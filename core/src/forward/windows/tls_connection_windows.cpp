@@ -1,6 +1,4 @@
 // tls to a log server on windows, with schannel (RFC 5425; RELP over tls)
-#include "forward/windows/socket_windows.h"
-
 #include "forward/windows/schannel_windows.h"
 
 #include <schannel.h>
@@ -14,6 +12,7 @@
 #include "forward/connection.h"
 #include "forward/windows/cert_store_windows.h"
 #include "forward/windows/server_check_windows.h"
+#include "forward/windows/socket_windows.h"
 #include "forward/windows/status_text_windows.h"
 #include "windows/win_util.h"
 
@@ -201,7 +200,12 @@ std::unique_ptr<connection> connect_tls(const target_address& target, const tls_
     auto ctx = std::make_unique<schannel::context>();
     const std::string name = tls.server_name.empty() ? target.host : tls.server_name;
     std::string held;
-    schannel::handshake(s.get(), *cred, *ctx, widen(name), deadline, held);
+    try {
+        schannel::handshake(s.get(), *cred, *ctx, widen(name), deadline, held);
+    } catch (const schannel::handshake_timeout&) {
+        throw std::runtime_error("no tls handshake within " + std::to_string(timeout.count()) +
+                                 " ms: does the server expect tls on this port?");
+    }
 
     auto conn = std::make_unique<tls_connection>(s.release(), std::move(cred), std::move(ctx), std::move(held));
     conn->read_sizes();
