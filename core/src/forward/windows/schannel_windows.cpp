@@ -109,20 +109,22 @@ int receive_bytes(SOCKET s, std::string& held, steady::time_point deadline, std:
     return -1;
 }
 
+// the server's next handshake bytes, appended to `held`; throws why not
+void read_handshake(SOCKET s, std::string& held, steady::time_point deadline) {
+    std::string why;
+    const int rc = receive_bytes(s, held, deadline, why);
+    if (rc == 0) throw handshake_timeout("the tls handshake did not finish in time");
+    if (rc < 0 && why == server_closed) throw std::runtime_error("the server closed the connection during the tls handshake");
+    if (rc < 0) throw std::runtime_error("tls handshake: " + why);
+}
+
 void handshake(SOCKET s, credentials& cred, context& ctx, const std::wstring& server_name,
                steady::time_point deadline, std::string& held) {
     std::wstring name = server_name;  // schannel's signature wants it writable
     bool read_first = false;
     int incomplete_credentials = 0;
     for (;;) {
-        if (read_first) {
-            std::string why;
-            const int rc = receive_bytes(s, held, deadline, why);
-            if (rc == 0) throw handshake_timeout("the tls handshake did not finish in time");
-            if (rc < 0 && why == server_closed)
-                throw std::runtime_error("the server closed the connection during the tls handshake");
-            if (rc < 0) throw std::runtime_error("tls handshake: " + why);
-        }
+        if (read_first) read_handshake(s, held, deadline);
         SecBuffer in[2]{{static_cast<unsigned long>(held.size()), SECBUFFER_TOKEN, held.data()},
                         {0, SECBUFFER_EMPTY, nullptr}};
         SecBufferDesc in_desc{SECBUFFER_VERSION, 2, in};
