@@ -54,7 +54,8 @@ class Rsyslogd:
             files, module, listener = tls_listener(protocol, self.port, tls)
         else:
             name = "imrelp" if protocol == "relp" else "imptcp"
-            address = '' if protocol == "relp" else ' address="127.0.0.1"'
+            # imrelp would cut longer messages at 8 KiB (and still acknowledge them)
+            address = ' maxDataSize="64k"' if protocol == "relp" else ' address="127.0.0.1"'
             files, module, listener = "", f'module(load="{name}")', f'input(type="{name}" port="{self.port}"{address})'
         (self.folder / "rsyslog.conf").write_text(f"""
 global(workDirectory="{self.folder}" maxMessageSize="64k"{files})
