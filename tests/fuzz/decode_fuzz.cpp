@@ -19,7 +19,7 @@ void check_line(const std::string& line) {
     if (line.find_first_of("\r\n") != std::string::npos) std::abort();
     if (!slotlog::is_valid_utf8(line)) std::abort();
     // not even what other readers take for a line break (c1, U+2028) or a terminal escape
-    if (!slotlog::is_clean(line)) std::abort();
+    if (slotlog::sanitise(line) != line) std::abort();
 }
 
 // "time LEVEL host app[pid]: msg": exactly four spaces before the message,
