@@ -28,17 +28,21 @@ def free_tcp_port():
 def tls_listener(protocol, port, tls):
     """the global, module and input lines of a tls listener. tls: "ca", "cert" and
     "key" (PEM files); "permitted_peer" (relp): the client must present a
-    certificate that the CA signed for this name"""
+    certificate that the CA signed for this name; "client_auth": any certificate
+    the CA signed"""
     if protocol == "relp":
         auth = ""
         if tls.get("permitted_peer"):
             auth = f' tls.authMode="name" tls.permittedPeer=["{tls["permitted_peer"]}"]'
+        elif tls.get("client_auth"):
+            auth = ' tls.authMode="certvalid"'
         return "", 'module(load="imrelp")', (
             f'input(type="imrelp" port="{port}" tls="on" tls.caCert="{tls["ca"]}" tls.myCert="{tls["cert"]}"'
             f' tls.myPrivKey="{tls["key"]}"{auth})')
     return (f' defaultNetstreamDriverCAFile="{tls["ca"]}" defaultNetstreamDriverCertFile="{tls["cert"]}"'
             f' defaultNetstreamDriverKeyFile="{tls["key"]}"',
-            'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")',
+            'module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="' +
+            ("x509/certvalid" if tls.get("client_auth") else "anon") + '")',
             f'input(type="imtcp" port="{port}" address="127.0.0.1")')
 
 

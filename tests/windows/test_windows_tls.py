@@ -105,26 +105,8 @@ class TlsRsyslogd(Rsyslogd):
     clients, or only those with a certificate of the CA (client_auth)"""
 
     def __init__(self, folder, pki, protocol="tcp", cert=None, client_auth=False):
-        super().__init__(folder, protocol)
-        cert = cert or pki.server
-        if protocol == "relp":
-            auth = ' tls.authMode="certvalid"' if client_auth else ""
-            setup = f"""global(workDirectory="{self.folder}" maxMessageSize="64k")
-module(load="imrelp")
-input(type="imrelp" port="{self.port}" tls="on" tls.caCert="{pki.ca}" tls.myCert="{cert}"
-      tls.myPrivKey="{pki.key}"{auth})"""
-        else:
-            auth = "x509/certvalid" if client_auth else "anon"
-            setup = f"""global(workDirectory="{self.folder}" maxMessageSize="64k"
-       defaultNetstreamDriverCAFile="{pki.ca}" defaultNetstreamDriverCertFile="{cert}"
-       defaultNetstreamDriverKeyFile="{pki.key}")
-module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="{auth}")
-input(type="imtcp" port="{self.port}" address="127.0.0.1")"""
-        (self.folder / "rsyslog.conf").write_text(setup + f"""
-template(name="fields" type="string"
-         string="%hostname%|%app-name%|%procid%|%syslogseverity%|%syslogfacility%|%structured-data%|%msg%\\n")
-action(type="omfile" file="{self.out}" template="fields")
-""")
+        super().__init__(folder, protocol,
+                         tls={"ca": pki.ca, "cert": cert or pki.server, "key": pki.key, "client_auth": client_auth})
 
     @property
     def target(self):
