@@ -107,9 +107,11 @@ action(type="omfile" file="{self.out}" template="fields")
         self.proc = None
 
     def lines(self):
+        """the complete lines: rsyslogd may be half way through writing the last one"""
         if not self.out.exists():
             return []
-        return self.out.read_text(encoding="utf-8", errors="replace").splitlines()
+        text = self.out.read_text(encoding="utf-8", errors="replace")
+        return text[:text.rfind("\n") + 1].splitlines()
 
     def messages(self):
         """each line as a dict of FIELDS"""
