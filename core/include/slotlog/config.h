@@ -44,6 +44,8 @@ struct tls_config {
     std::string cert_store = "LocalMachine\\MY";  // windows: where the client certificate is
     std::string cert_thumbprint;         // windows: sha-1 of the client certificate, 40 hex digits
     std::string cert_subject;            // windows: or a substring of its subject
+
+    bool operator==(const tls_config&) const = default;
 };
 
 enum class when_full { drop_newest, block };

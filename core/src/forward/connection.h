@@ -29,6 +29,8 @@ struct target_address {
     std::string host;                    // as written; an ipv6 address without brackets
     std::uint16_t port = 0;
     std::string text;                    // "host:port" as written, for messages
+
+    bool operator==(const target_address&) const = default;
 };
 target_address parse_target(const std::string& text);
 

@@ -95,20 +95,9 @@ void forward_output::reconfigure(const output_config& cfg) {
         format_.facility = syslog_facility(cfg.facility).value_or(1);
         when_full_ = cfg.forward.queue.when_full;
     }
-    const auto same = [](const forwarder::settings& a, const forwarder::settings& b) {
-        if (a.protocol != b.protocol || a.targets.size() != b.targets.size()) return false;
-        if (a.tls.enabled != b.tls.enabled || a.tls.ca_file != b.tls.ca_file || a.tls.cert_file != b.tls.cert_file ||
-            a.tls.key_file != b.tls.key_file || a.tls.server_name != b.tls.server_name || a.tls.verify != b.tls.verify ||
-            a.tls.ca_store != b.tls.ca_store || a.tls.cert_store != b.tls.cert_store ||
-            a.tls.cert_thumbprint != b.tls.cert_thumbprint || a.tls.cert_subject != b.tls.cert_subject) {
-            return false;
-        }
-        for (std::size_t i = 0; i < a.targets.size(); ++i) {
-            if (a.targets[i].text != b.targets[i].text) return false;
-        }
-        return true;
-    };
-    if (same(settings, settings_)) return;
+    if (settings.protocol == settings_.protocol && settings.targets == settings_.targets && settings.tls == settings_.tls) {
+        return;
+    }
     sender_.reset();
     settings_ = std::move(settings);
     sender_ = std::make_unique<forwarder>(settings_, queue_, counters_, report_);
