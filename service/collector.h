@@ -22,7 +22,7 @@ struct collector_options {
     bool allow_plain_stop = false;
     std::function<void()> on_stop_request;  // an accepted STOP or control stop message
     std::function<void()> on_reload_request;  // an accepted control reload message
-    std::function<void(level, const std::string&)> on_own_problem;  // see pipeline_options
+    problem_reporter on_own_problem;        // see pipeline_options
 };
 
 class collector {

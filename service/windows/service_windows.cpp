@@ -17,6 +17,7 @@
 #include <slotlog/config.h>
 #include <slotlog/detail/utf16.h>
 #include <slotlog/detail/utf8.h>
+#include <slotlog/problem_reporter.h>
 #include <slotlog/windows/eventlog.h>
 
 #include "collector.h"
@@ -70,6 +71,18 @@ std::filesystem::path choose_config(const std::filesystem::path& given) {
     return std::filesystem::is_regular_file(file, ec) ? file : std::filesystem::path();
 }
 
+// the event of a report of the collector's own: a forward output's health and
+// the statistics have ids of their own, so that an admin can filter on them
+eventlog::event own_event(level lvl, report_kind kind) noexcept {
+    switch (kind) {
+    case report_kind::target_down: return eventlog::event::forward_unreachable;
+    case report_kind::target_up: return eventlog::event::forward_reached;
+    case report_kind::statistics: return eventlog::event::statistics;
+    case report_kind::problem: break;
+    }
+    return lvl >= level::error ? eventlog::event::service_error : eventlog::event::service_warning;
+}
+
 std::string problems_text(const config_error& e) {
     std::string text;
     for (const auto& p : e.problems()) text += (text.empty() ? "" : "\n") + p.to_string();
@@ -95,10 +108,10 @@ int run_collector(service_host& host) {
     options.mode = run_mode::service;
     options.on_stop_request = [&host] { ::SetEvent(host.stop.get()); };
     options.on_reload_request = [&host] { ::SetEvent(host.reload.get()); };
-    // rotation trouble, drops, a failing output: events of the service itself
-    options.on_own_problem = [](level lvl, const std::string& what) {
-        report_event(lvl, lvl >= level::error ? eventlog::event::service_error : eventlog::event::service_warning,
-                     what);
+    // rotation trouble, drops, a failing output, a forward target's health,
+    // the statistics: events of the service itself
+    options.on_own_problem = [](level lvl, const std::string& what, report_kind kind) {
+        report_event(lvl, own_event(lvl, kind), what);
     };
 
     std::unique_ptr<collector> c;

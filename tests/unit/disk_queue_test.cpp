@@ -19,6 +19,7 @@ using slotlog::disk_queue;
 using slotlog::disk_queue_options;
 using slotlog::level;
 using slotlog::queued_record;
+using slotlog::report_kind;
 using slotlog::testing::temp_dir;
 namespace fs = std::filesystem;
 using push_result = disk_queue::push_result;
@@ -28,7 +29,7 @@ struct reports {
     std::mutex mu;
     std::vector<std::pair<level, std::string>> seen;
     slotlog::problem_reporter fn() {
-        return [this](level l, const std::string& msg) {
+        return [this](level l, const std::string& msg, report_kind) {
             std::lock_guard lk(mu);
             seen.emplace_back(l, msg);
         };

@@ -242,7 +242,7 @@ TEST(pipeline, a_host_that_takes_own_problems_gets_warnings_and_errors_only) {
     std::mutex m;
     std::vector<std::pair<level, std::string>> got;
     pipeline_options options;
-    options.on_own_problem = [&](level l, const std::string& what) {
+    options.on_own_problem = [&](level l, const std::string& what, report_kind) {
         std::lock_guard lock(m);
         got.emplace_back(l, what);
     };
@@ -391,7 +391,7 @@ TEST(pipeline, a_flood_of_own_warnings_reaches_the_host_a_few_a_minute_and_the_f
     pipeline_options options;
     options.own_problem_limit = 5;
     options.own_problem_window = std::chrono::milliseconds(200);
-    options.on_own_problem = [&](level, const std::string& what) {
+    options.on_own_problem = [&](level, const std::string& what, report_kind) {
         std::lock_guard lock(m);
         got.push_back(what);
     };
@@ -541,7 +541,7 @@ TEST(pipeline, gap_warnings_are_rate_limited_and_the_rest_is_summed_up) {
     pipeline_options options;
     options.own_problem_limit = 3;
     options.own_problem_window = std::chrono::minutes(1);
-    options.on_own_problem = [&](level, const std::string& what) { host.push_back(what); };
+    options.on_own_problem = [&](level, const std::string& what, report_kind) { host.push_back(what); };
     auto cfg = config_with({file_output(dir / "all.log")});
     cfg.dedup_window = std::chrono::milliseconds(0);
     pipeline p(cfg, options);

@@ -18,7 +18,7 @@ namespace slotlog::testing {
 struct reports {
     std::vector<std::pair<level, std::string>> seen;
     problem_reporter reporter() {
-        return [this](level l, const std::string& m) { seen.emplace_back(l, m); };
+        return [this](level l, const std::string& m, report_kind) { seen.emplace_back(l, m); };
     }
 };
 

@@ -23,6 +23,11 @@ MESSAGES = {
     0x80000068: "The slotlog service refused to reload its configuration and keeps running with the previous one. {}",
     0x80000069: "The slotlog service handled a problem and keeps running: {}",
     0xC000006A: "The slotlog service has a problem that needs attention: {}",
+    0x8000006E: "A slotlog forward output cannot reach its log server; entries wait in its disk queue and nothing "
+                "is lost while the queue has room. {}",
+    0x4000006F: "A slotlog forward output reached its log server and delivers the entries waiting in its disk "
+                "queue. {}",
+    0x40000070: "Statistics of the slotlog service since it started (written every stats.interval): {}",
     0x400003E8: "{}",
     0x800003E9: "{}",
     0xC00003EA: "{}",

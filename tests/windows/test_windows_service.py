@@ -2,7 +2,7 @@
 install/uninstall (from a folder with a space, as under Program Files), sc
 start/stop with a burst in flight, the registry the scm and the event log
 read, a service made with plain `sc create`, and start-up failures reported as
-service-specific exit codes.
+service-specific exit codes, and a forward output's health as events of their own.
 
 Wine stops services when the last ordinary wine process exits, so a keep-alive
 process runs for the whole module. Every wine test shares one prefix: the
@@ -20,12 +20,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from conftest import BIN, WINE_RUN, lines, reg_values, reported_events, text, wait_for, win_path, wine
+from test_eventlog import MESSAGES
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from rsyslog_peer import Rsyslogd, available  # noqa: E402
 
 PREFIX = Path(os.environ.get("WINEPREFIX") or Path(WINE_RUN).resolve().parent.parent / "build" / "wineprefix")
 SERVICE_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services"
@@ -425,3 +430,80 @@ def test_the_service_reports_to_the_event_log(tmp_path):
         entry_warnings
     assert "outputz: unknown key" in rejected, rejected
     assert "already being read" in failed, failed
+
+
+FORWARD_UNREACHABLE = 0x8000006E   # event 110
+FORWARD_REACHED = 0x4000006F       # event 111
+STATISTICS = 0x40000070            # event 112
+
+
+def formatted(mid, insertion):
+    """the text Event Viewer shows for the event: the message table's, from slotlogd.exe"""
+    r = wine(BIN / "format_message.exe", win_path(BIN / "slotlogd.exe"), insertion, hex(mid))
+    assert r.returncode == 0, text(r)
+    return r.stdout.decode("utf-8").rstrip("\r\n").split(" ", 1)[1]
+
+
+def test_a_forward_target_down_and_back_is_one_event_each(tmp_path):
+    if not TRACE:
+        pytest.skip("another wine program started services.exe: the service's traces go there")
+    if not available("imptcp"):
+        pytest.skip("needs rsyslog (scripts/install-deps)")
+    path = TRACE["path"]
+    earlier = path.stat().st_size
+
+    def events(mid=None):
+        with open(path, "rb") as f:
+            f.seek(earlier)
+            got = service_events(f.read().decode("utf-8", "replace"))
+        return [e for e in got if mid is None or e[1] == mid]
+
+    server = Rsyslogd(tmp_path / "rsyslog")  # its port stays closed until it starts
+    slot = f"slotlog-fwd-{RUN_ID}"
+    cfg = tmp_path / "slotlogd.json"
+    log = tmp_path / "fwd.log"
+    cfg.write_text(json.dumps({
+        "inputs": [{"type": "mailslot", "name": slot}],
+        "outputs": [{"type": "file", "path": win_path(log)},
+                    {"type": "forward", "name": "health", "protocol": "tcp", "targets": [server.target]}],
+        "stats": {"interval": "2s"}}))
+    try:
+        r = wine(BIN / "slotlogd.exe", "install", "--start", "demand", "-c", win_path(cfg))
+        assert r.returncode == 0, text(r)
+        wine("sc", "start", "slotlog")
+        wait_state("slotlog", "RUNNING")
+        wait_for(lambda: events(FORWARD_UNREACHABLE), 30, "event 110")
+        send(slot, "queued while the server is down")
+        # two statistics later the sender has retried (1 s backoff) without a second 110
+        wait_for(lambda: len(events(STATISTICS)) >= 2, 30, "two events 112")
+        server.start()
+        wait_for(lambda: events(FORWARD_REACHED), 30, "event 111")
+        wait_for(lambda: any(m["msg"] == "queued while the server is down" for m in server.messages()), 30,
+                 "the queued entry at the server")
+        wine("sc", "stop", "slotlog")
+        wait_state("slotlog", "STOPPED")
+    finally:
+        if query("slotlog") is not None:
+            wine(BIN / "slotlogd.exe", "uninstall")
+        server.stop()
+
+    forward = [e for e in events() if e[1] in (FORWARD_UNREACHABLE, FORWARD_REACHED)]
+    assert [(t, mid) for t, mid, _ in forward] == [(EVENTLOG_WARNING_TYPE, FORWARD_UNREACHABLE),
+                                                   (EVENTLOG_INFORMATION_TYPE, FORWARD_REACHED)], forward
+    down, up = forward[0][2], forward[1][2]
+    assert down.startswith(f"forward health: cannot reach {server.target}: "), down
+    assert down.endswith("; entries wait in the queue"), down
+    assert up == f"forward health: reached again: {server.target} (tcp)", up
+    # what Event Viewer shows: the message table's text around the entry
+    assert formatted(FORWARD_UNREACHABLE, down) == MESSAGES[FORWARD_UNREACHABLE].format(down)
+    assert formatted(FORWARD_REACHED, up) == MESSAGES[FORWARD_REACHED].format(up)
+    stats = events(STATISTICS)
+    assert all(t == EVENTLOG_INFORMATION_TYPE and s.startswith("statistics: ") and "forward health: " in s
+               for t, _, s in stats), stats
+    assert formatted(STATISTICS, stats[0][2]) == MESSAGES[STATISTICS].format(stats[0][2])
+    # none of them is a generic 105 any more; the log file has them all as entries
+    assert not [e for e in events() if e[1] == 0x80000069 and "forward health" in e[2]], events()
+    got = lines(log)
+    assert sum(f"forward health: cannot reach {server.target}" in l for l in got) == 1, got
+    assert sum(f"forward health: reached again: {server.target}" in l for l in got) == 1, got
+    assert sum("statistics: " in l for l in got) >= len(stats), got

@@ -11,6 +11,7 @@
 #include <slotlog/config.h>
 #include <slotlog/counters.h>
 #include <slotlog/input.h>
+#include <slotlog/problem_reporter.h>
 
 namespace slotlog {
 
@@ -29,13 +30,14 @@ struct pipeline_options {
                                              // (the host reloads on its own thread, never the reader's)
     // queue drops are reported at once, then at most this often while they go on
     std::chrono::milliseconds drop_report_interval = std::chrono::minutes(1);
-    // the collector's own warnings and errors, for a host that reports them
-    // itself (the windows service: to the event log, with the service's event
-    // ids). eventlog outputs then carry application entries only, so nothing
-    // is there twice. at most own_problem_limit per own_problem_window
-    // (hostile senders can cause one per message); the next one says how many
-    // were left out. called from any thread
-    std::function<void(level, const std::string&)> on_own_problem;
+    // the collector's own warnings and errors, and at any level the reports of
+    // a kind other than problem (report_kind: a forward target down or up, the
+    // statistics), for a host that reports them itself (the windows service:
+    // to the event log, with the service's event ids). eventlog outputs then
+    // carry application entries only, so nothing is there twice. at most
+    // own_problem_limit per own_problem_window (hostile senders can cause one
+    // per message); the next one says how many were left out. called from any thread
+    problem_reporter on_own_problem;
     std::uint32_t own_problem_limit = 20;
     std::chrono::milliseconds own_problem_window = std::chrono::minutes(1);
 };

@@ -11,14 +11,14 @@
 #include <spdlog/sinks/base_sink.h>
 
 #include <slotlog/level.h>
+#include <slotlog/problem_reporter.h>
 
 namespace slotlog {
 
 class append_file;
 
-// how a sink tells the collector about trouble it handled (rotation failed,
-// write failed): the collector turns it into an entry of its own
-using problem_reporter = std::function<void(level, const std::string&)>;
+// a sink tells the collector about trouble it handled (rotation failed, write
+// failed) through a problem_reporter: the collector turns it into an entry of its own
 
 // a size-rotated file that never loses an entry: spdlog's rotating sink
 // truncates the current file when a rename fails, this one keeps appending to

@@ -99,15 +99,20 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
         } catch (const std::exception& e) {
             conn_.reset();
             if (target_state_[i] != down) {
-                report_(level::warning, fmt::format("forward {}: cannot reach {}: {}; entries wait in the queue",
-                                                    settings_.name, target.text, e.what()));
+                report_(level::warning,
+                        fmt::format("forward {}: cannot reach {}: {}; entries wait in the queue", settings_.name,
+                                    target.text, e.what()),
+                        report_kind::target_down);
             }
             target_state_[i] = down;
             continue;
         }
-        report_(level::notice, fmt::format("forward {}: {} {} ({}{})", settings_.name,
-                                           target_state_[i] == down ? "reached again:" : "connected to", target.text,
-                                           settings_.protocol, settings_.tls.enabled ? " over tls" : ""));
+        // a new connection to a target that was up (after a return attempt) is no change: news for the log only
+        report_(level::notice,
+                fmt::format("forward {}: {} {} ({}{})", settings_.name,
+                            target_state_[i] == down ? "reached again:" : "connected to", target.text,
+                            settings_.protocol, settings_.tls.enabled ? " over tls" : ""),
+                target_state_[i] == up ? report_kind::problem : report_kind::target_up);
         target_state_[i] = up;
         if (i > 0 && first == 0) failed_over_ = std::chrono::steady_clock::now();
         backoff_ = std::chrono::milliseconds(0);
@@ -118,8 +123,10 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
 
 void forwarder::disconnect_(const std::string& why) noexcept {
     if (target_state_[current_] != down) {
-        report_(level::warning, fmt::format("forward {}: lost {}: {}; entries wait in the queue", settings_.name,
-                                            settings_.targets[current_].text, why));
+        report_(level::warning,
+                fmt::format("forward {}: lost {}: {}; entries wait in the queue", settings_.name,
+                            settings_.targets[current_].text, why),
+                report_kind::target_down);
     }
     target_state_[current_] = down;
     conn_.reset();
@@ -174,8 +181,10 @@ bool forwarder::open_relp_() noexcept {
     } catch (const std::exception& e) {
         // said once, like any other way a target goes down
         if (target_state_[current_] != down) {
-            report_(level::warning, fmt::format("forward {}: {} refused the relp session: {}", settings_.name,
-                                                settings_.targets[current_].text, e.what()));
+            report_(level::warning,
+                    fmt::format("forward {}: {} refused the relp session: {}", settings_.name,
+                                settings_.targets[current_].text, e.what()),
+                    report_kind::target_down);
         }
         target_state_[current_] = down;
         conn_.reset();

@@ -47,8 +47,8 @@ void hand_off::report_status_(const control_plane& plane) noexcept {
     report(plane.configured() && !plane.enabled() ? level::warning : level::notice, "control plane " + plane.status());
 }
 
-void hand_off::report(level lvl, const std::string& msg) noexcept {
-    own_.report(lvl, msg);
+void hand_off::report(level lvl, const std::string& msg, report_kind kind) noexcept {
+    own_.report(lvl, msg, kind);
     try {
         queued own;
         own.time = clock::now();

@@ -37,7 +37,8 @@ public:
     void report_control_status() noexcept;
 
     // the collector's own notable events, queued as entries from app "slotlogd"
-    void report(level lvl, const std::string& msg) noexcept;
+    // (the host hears of them too: own_problems)
+    void report(level lvl, const std::string& msg, report_kind kind = report_kind::problem) noexcept;
 
     void on_message(std::string_view payload, const origin& from) noexcept override;
     void on_drop(const std::string& why) noexcept override;

@@ -6,8 +6,9 @@
 
 namespace slotlog {
 
-void own_problems::report(level lvl, const std::string& msg) noexcept {
-    if (lvl < level::warning || !handler_) return;
+void own_problems::report(level lvl, const std::string& msg, report_kind kind) noexcept {
+    // notices are news for the log files, unless the host has an event for their kind
+    if ((lvl < level::warning && kind == report_kind::problem) || !handler_) return;
     try {
         std::string text;
         {
@@ -23,7 +24,7 @@ void own_problems::report(level lvl, const std::string& msg) noexcept {
                                     std::exchange(left_out_, 0));
             }
         }
-        handler_(lvl, text);
+        handler_(lvl, text, kind);
     } catch (...) {
     }
 }

@@ -33,7 +33,9 @@ pipeline::pipeline(config cfg, pipeline_options options)
                                            hand_off::host_requests{options_.on_stop_request, options_.on_reload_request},
                                            std::make_shared<control_plane>(cfg_.control),
                                            allows_plain_stop(options_, cfg_))) {
-    const problem_reporter report = [this](level lvl, const std::string& msg) { hand_off_->report(lvl, msg); };
+    const problem_reporter report = [this](level lvl, const std::string& msg, report_kind kind) {
+        hand_off_->report(lvl, msg, kind);
+    };
     writer_ = std::make_unique<writer>(
         *queue_, *requests_, counters_, *own_, report, open_outputs(cfg_, report), dedup_settings::of(cfg_),
         writer::settings{options_.own_problem_limit, options_.own_problem_window, options_.drop_report_interval,
@@ -60,7 +62,9 @@ void pipeline::start() {
 }
 
 void pipeline::reload(config cfg) {
-    const problem_reporter report = [this](level lvl, const std::string& msg) { hand_off_->report(lvl, msg); };
+    const problem_reporter report = [this](level lvl, const std::string& msg, report_kind kind) {
+        hand_off_->report(lvl, msg, kind);
+    };
     auto outputs = open_outputs(cfg, report);
     auto control = std::make_shared<control_plane>(cfg.control);
     auto added = open_added_inputs_(cfg);

@@ -216,6 +216,7 @@ void writer::write_stats_(std::chrono::steady_clock::time_point now) noexcept {
             text += fmt::format("; {}, queue {} bytes, oldest {} s", o.forward->summary(), q.bytes, age);
         }
         router_.write(own_entry_(level::notice, text), *outputs_);
+        own_.report(level::notice, text, report_kind::statistics);  // a host with an event for them
     } catch (...) {
     }
 }

@@ -26,15 +26,21 @@ enum class event : std::uint16_t {
     // dropped, an output failing): %1 says what
     service_warning = 105,
     service_error = 106,
+    // a forward output's health and the statistics, apart from 105 so that an
+    // admin can filter and alert on them: %1 is the collector's entry
+    forward_unreachable = 110,  // a target cannot be reached or was lost: entries wait in the queue
+    forward_reached = 111,      // a target reached, at the start or again
+    statistics = 112,           // the stats.interval counts
     // an entry routed to an eventlog output, by level: %1 is the entry's line
     entry_information = 1000,
     entry_warning = 1001,
     entry_error = 1002,
 };
 
-inline constexpr std::array<event, 10> all_events{
+inline constexpr std::array<event, 13> all_events{
     event::service_started, event::service_stopped, event::config_rejected, event::startup_failed,
     event::reload_refused, event::service_warning, event::service_error,
+    event::forward_unreachable, event::forward_reached, event::statistics,
     event::entry_information, event::entry_warning, event::entry_error,
 };
 

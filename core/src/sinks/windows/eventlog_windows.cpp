@@ -72,9 +72,12 @@ std::uint32_t message_id(event id) noexcept {
     switch (id) {
     case event::service_started:
     case event::service_stopped:
+    case event::forward_reached:
+    case event::statistics:
     case event::entry_information: return severity_informational | code;
     case event::reload_refused:
     case event::service_warning:
+    case event::forward_unreachable:
     case event::entry_warning: return severity_warning | code;
     case event::config_rejected:
     case event::startup_failed:
