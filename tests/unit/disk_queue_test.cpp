@@ -91,8 +91,15 @@ std::vector<std::uint64_t> range(std::uint64_t from, std::uint64_t to) {
     return n;
 }
 
+// pushes and writes them, as the writer thread does at the end of a batch
 void push_n(disk_queue& q, std::size_t from, std::size_t to) {
     for (auto i = from; i <= to; ++i) ASSERT_EQ(q.push(id_of(i), payload_of(i)), push_result::ok) << i;
+    ASSERT_EQ(q.flush(), 0u);
+}
+
+void push_one(disk_queue& q, std::string_view id, std::string_view payload) {
+    ASSERT_EQ(q.push(id, payload), push_result::ok);
+    ASSERT_EQ(q.flush(), 0u);
 }
 
 void rewrite_byte(const fs::path& file, std::uint64_t offset, char value) {
@@ -141,8 +148,35 @@ TEST(crc32c, matches_the_standard_check_value) {
     EXPECT_EQ(slotlog::crc32c("6789", slotlog::crc32c("12345")), 0xE3069283u);
     const std::string long_text(1000, 'x');
     EXPECT_EQ(slotlog::crc32c(long_text.substr(3), slotlog::crc32c(long_text.substr(0, 3))), slotlog::crc32c(long_text));
-    // 32 zero bytes (rfc 3720, b.4)
+    // rfc 3720, b.4: 32 bytes of zeros, of ones, ascending, descending
     EXPECT_EQ(slotlog::crc32c(std::string(32, '\0')), 0x8A9136AAu);
+    EXPECT_EQ(slotlog::crc32c(std::string(32, '\xff')), 0x62A8AB43u);
+    std::string up, down;
+    for (int i = 0; i < 32; ++i) {
+        up.push_back(static_cast<char>(i));
+        down.push_back(static_cast<char>(31 - i));
+    }
+    EXPECT_EQ(slotlog::crc32c(up), 0x46DD794Eu);
+    EXPECT_EQ(slotlog::crc32c(down), 0x113FDB5Cu);
+}
+
+TEST(crc32c, agrees_with_the_bitwise_definition_at_every_length_and_alignment) {
+    // one bit at a time, as the polynomial defines it
+    const auto bitwise = [](std::string_view data) {
+        std::uint32_t c = 0xFFFFFFFFu;
+        for (const char ch : data) {
+            c ^= static_cast<unsigned char>(ch);
+            for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        }
+        return ~c;
+    };
+    std::string text;
+    for (int i = 0; i < 300; ++i) text.push_back(static_cast<char>((i * 131 + 7) & 0xff));
+    for (std::size_t from = 0; from < 9; ++from)
+        for (std::size_t size = 0; from + size <= text.size(); size += 7)
+            ASSERT_EQ(slotlog::crc32c(std::string_view(text).substr(from, size)),
+                      bitwise(std::string_view(text).substr(from, size)))
+                << from << " " << size;
 }
 
 TEST(disk_queue, reads_what_was_pushed_in_order) {
@@ -155,6 +189,7 @@ TEST(disk_queue, reads_what_was_pushed_in_order) {
         {"a", "first"}, {"", ""}, {"bin", binary}, {std::string("i\0d", 3), std::string(70000, 'p')}, {"z", "last"}};
     const auto before = std::chrono::system_clock::now();
     for (const auto& [id, payload] : pushed) ASSERT_EQ(q.push(id, payload), push_result::ok);
+    ASSERT_EQ(q.flush(), 0u);
 
     const auto got = read_n(q, pushed.size());
     ASSERT_EQ(numbers(got), range(1, pushed.size()));
@@ -181,7 +216,7 @@ TEST(disk_queue, read_returns_at_most_max_and_a_long_id_is_cut) {
     temp_dir dir;
     disk_queue q(options(dir.path()), nullptr);
     push_n(q, 1, 5);
-    ASSERT_EQ(q.push(std::string(300, 'i'), "long id"), push_result::ok);
+    push_one(q, std::string(300, 'i'), "long id");
     std::vector<queued_record> out;
     ASSERT_TRUE(q.read(out, 2, 0ms));
     EXPECT_EQ(numbers(out), range(1, 2));
@@ -293,7 +328,7 @@ TEST(disk_queue, a_restart_sends_again_what_was_not_acknowledged) {
         disk_queue q(options(dir.path(), 10 * record_size), nullptr);
         std::vector<queued_record> out;
         EXPECT_FALSE(q.read(out, 10, 0ms));
-        ASSERT_EQ(q.push("x", "y"), push_result::ok);
+        push_one(q, "x", "y");
         ASSERT_EQ(numbers(read_n(q, 1)), std::vector<std::uint64_t>{28});
     }
 }
@@ -318,7 +353,7 @@ TEST(disk_queue, a_torn_last_record_is_skipped) {
     ASSERT_EQ(numbers(got), range(1, 9));
     EXPECT_EQ(got.back().payload, payload_of(9));
     // new records go to a new segment, after every number used
-    ASSERT_EQ(q.push("new", "record"), push_result::ok);
+    push_one(q, "new", "record");
     const auto more = read_n(q, 1);
     ASSERT_EQ(more.size(), 1u);
     EXPECT_EQ(more[0].number, 11u);
@@ -450,7 +485,7 @@ TEST(disk_queue, a_damaged_or_missing_ledger_sends_everything_again) {
         disk_queue q(options(dir.path()), r.fn());
         EXPECT_EQ(r.count(level::warning, "ledger"), 1u);
         EXPECT_EQ(numbers(read_n(q, 10)), range(1, 10));
-        ASSERT_EQ(q.push("x", "y"), push_result::ok);
+        push_one(q, "x", "y");
         EXPECT_EQ(numbers(read_n(q, 1)), std::vector<std::uint64_t>{11});
     }
 }
@@ -545,6 +580,7 @@ TEST(disk_queue, a_push_waits_for_room_while_the_sender_acknowledges) {
     const auto result = q.push(id_of(11), payload_of(11), 30s);
     sender.join();
     EXPECT_EQ(result, push_result::ok);
+    EXPECT_EQ(q.flush(), 0u);
     EXPECT_EQ(numbers(read_n(q, 1)), std::vector<std::uint64_t>{11});
     EXPECT_EQ(q.stats().full_drops, 1u);
 
@@ -575,7 +611,7 @@ TEST(disk_queue, a_waiting_read_returns_at_a_push_and_at_close) {
             got = q.read(out, 10, 60s);
         });
         ASSERT_TRUE(reading.wait());
-        ASSERT_EQ(q.push("a", "b"), push_result::ok);
+        push_one(q, "a", "b");
         reader.join();
         EXPECT_TRUE(got);
         EXPECT_EQ(numbers(out), std::vector<std::uint64_t>{1});
@@ -602,7 +638,7 @@ TEST(disk_queue, a_waiting_read_returns_at_a_push_and_at_close) {
     const auto start = std::chrono::steady_clock::now();
     EXPECT_FALSE(q.read(out, 10, 60s));
     EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
-    ASSERT_EQ(q.push("c", "d"), push_result::ok);
+    push_one(q, "c", "d");
     EXPECT_TRUE(q.read(out, 10, 60s));
 }
 
@@ -612,8 +648,11 @@ TEST(disk_queue, one_thread_pushes_while_another_reads_and_acknowledges) {
     disk_queue q(options(dir.path(), 1u << 20), nullptr);
     std::atomic<bool> push_failed{false};
     std::thread writer([&] {
-        for (std::size_t i = 1; i <= total; ++i)
+        // written in batches of 100, as the writer thread's
+        for (std::size_t i = 1; i <= total; ++i) {
             if (q.push(id_of(i), payload_of(i), 10s) != push_result::ok) push_failed = true;
+            if (i % 100 == 0 || i == total) q.flush();
+        }
     });
     std::uint64_t expected = 1;
     bool in_order = true;
@@ -648,6 +687,7 @@ TEST(disk_queue, fifty_megabytes_are_read_from_the_files) {
     {
         disk_queue q(options(dir.path(), 1u << 20), nullptr);
         for (std::size_t i = 1; i <= count; ++i) ASSERT_EQ(q.push(id_of(i), payload), push_result::ok);
+        ASSERT_EQ(q.flush(), 0u);
         const auto s = q.stats();
         EXPECT_GE(s.bytes, count * payload.size());
         EXPECT_EQ(s.records, count);
@@ -684,4 +724,58 @@ TEST(disk_queue, syncing_every_push_works) {
     }
     disk_queue q(o, nullptr);
     EXPECT_EQ(numbers(read_n(q, 5)), range(16, 20));
+}
+
+TEST(disk_queue, pushed_records_are_held_until_the_flush_writes_them_together) {
+    temp_dir dir;
+    disk_queue q(options(dir.path()), nullptr);
+    for (std::size_t i = 1; i <= 3; ++i) ASSERT_EQ(q.push(id_of(i), payload_of(i)), push_result::ok);
+    std::vector<queued_record> out;
+    EXPECT_FALSE(q.read(out, 10, 0ms));  // the reader sees only what was written
+    EXPECT_EQ(q.stats().records, 0u);
+    EXPECT_EQ(fs::file_size(segments_in(dir.path()).at(0)), 0u);
+    EXPECT_EQ(q.flush(), 0u);
+    EXPECT_EQ(fs::file_size(segments_in(dir.path()).at(0)), 3 * record_size);
+    EXPECT_EQ(numbers(read_n(q, 3)), range(1, 3));
+    EXPECT_EQ(q.stats().records, 3u);
+    EXPECT_EQ(q.flush(), 0u);  // nothing held: nothing to do
+}
+
+TEST(disk_queue, held_records_start_a_new_segment_and_survive_a_close) {
+    temp_dir dir;
+    {
+        // segments of five records: twelve held ones go to three segments
+        disk_queue q(options(dir.path(), 5 * record_size), nullptr);
+        for (std::size_t i = 1; i <= 12; ++i) ASSERT_EQ(q.push(id_of(i), payload_of(i)), push_result::ok);
+        EXPECT_EQ(segments_in(dir.path()).size(), 3u);
+        EXPECT_EQ(numbers(read_n(q, 10)), range(1, 10));
+        // the last two are written when the queue closes
+    }
+    disk_queue q(options(dir.path(), 5 * record_size), nullptr);
+    const auto got = read_n(q, 12);
+    ASSERT_EQ(numbers(got), range(1, 12));
+    EXPECT_EQ(got.back().payload, payload_of(12));
+}
+
+TEST(disk_queue, a_full_queue_writes_what_it_holds_before_it_refuses_or_waits) {
+    temp_dir dir;
+    disk_queue q(options(dir.path(), 5 * record_size, 10 * record_size), nullptr);
+    for (std::size_t i = 1; i <= 10; ++i) ASSERT_EQ(q.push(id_of(i), payload_of(i)), push_result::ok);
+    EXPECT_EQ(q.push(id_of(11), payload_of(11)), push_result::full);
+    EXPECT_EQ(q.stats().full_drops, 1u);
+    EXPECT_EQ(numbers(read_n(q, 10)), range(1, 10));
+    q.acknowledge(10);
+
+    // the held records fill the queue: a push that waits for room writes them
+    // first, or the sender could never acknowledge them to make room
+    for (std::size_t i = 11; i <= 20; ++i) ASSERT_EQ(q.push(id_of(i), payload_of(i)), push_result::ok);
+    std::thread sender([&] {
+        const auto got = read_n(q, 10, 30s);
+        if (!got.empty()) q.acknowledge(got.back().number);
+    });
+    EXPECT_EQ(q.push(id_of(21), payload_of(21), 30s), push_result::ok);
+    sender.join();
+    EXPECT_EQ(q.flush(), 0u);
+    EXPECT_EQ(numbers(read_n(q, 1)), std::vector<std::uint64_t>{21});
+    EXPECT_EQ(q.stats().full_drops, 1u);
 }

@@ -16,8 +16,9 @@
 // u64 next number | u32 crc-32c of the 24 bytes before it. it is written whole to
 // ledger.tmp, synced and renamed over the ledger.
 //
-// writing: one positional write per record at the end of the newest segment, which
-// the queue alone writes; a new segment starts once it holds segment_size bytes, and
+// writing: the writer thread's records are held and written together at the end of
+// the newest segment, which the queue alone writes (one positional write per batch
+// of the writer, or per flush_bytes; per record when every push is synced); a new segment starts once it holds segment_size bytes, and
 // after every open (a crashed process may have left a torn record at the end of its
 // last one). data, the ledger and the folder are synced at most once per
 // fsync_interval, by whichever thread finds the sync due, never under the lock that
@@ -38,6 +39,7 @@
 #include <array>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -62,24 +64,6 @@ constexpr std::size_t ledger_size = 28;
 constexpr std::uint32_t ledger_version = 1;
 constexpr std::string_view segment_suffix = ".seg";
 constexpr std::size_t number_digits = 20;
-
-// ---- crc-32c: slicing by 8, tables made at compile time
-
-using crc_tables = std::array<std::array<std::uint32_t, 256>, 8>;
-
-constexpr crc_tables make_crc_tables() {
-    crc_tables t{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-        t[0][i] = c;
-    }
-    for (std::size_t i = 0; i < 256; ++i)
-        for (std::size_t s = 1; s < 8; ++s) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xff];
-    return t;
-}
-
-constexpr crc_tables crc_table = make_crc_tables();
 
 // ---- little-endian fields
 
@@ -134,23 +118,6 @@ steady_clock::time_point deadline_after(std::chrono::milliseconds wait) noexcept
 }
 
 } // namespace
-
-std::uint32_t crc32c(std::string_view data, std::uint32_t crc) noexcept {
-    const auto& t = crc_table;
-    const char* p = data.data();
-    std::size_t n = data.size();
-    crc = ~crc;
-    while (n >= 8) {
-        const std::uint32_t one = load32(p) ^ crc;
-        const std::uint32_t two = load32(p + 4);
-        crc = t[7][one & 0xff] ^ t[6][(one >> 8) & 0xff] ^ t[5][(one >> 16) & 0xff] ^ t[4][one >> 24] ^
-              t[3][two & 0xff] ^ t[2][(two >> 8) & 0xff] ^ t[1][(two >> 16) & 0xff] ^ t[0][two >> 24];
-        p += 8;
-        n -= 8;
-    }
-    while (n-- > 0) crc = (crc >> 8) ^ t[0][(crc ^ static_cast<unsigned char>(*p++)) & 0xff];
-    return ~crc;
-}
 
 // ---- segments and reading them
 
@@ -278,7 +245,10 @@ disk_queue::disk_queue(disk_queue_options options, problem_reporter report)
     open_();
 }
 
-disk_queue::~disk_queue() { sync_(sync_kind::now); }
+disk_queue::~disk_queue() {
+    write_pending_();
+    sync_(sync_kind::now);
+}
 
 void disk_queue::open_() {
     std::error_code ec;
@@ -491,32 +461,44 @@ disk_queue::push_result disk_queue::push(std::string_view id, std::string_view p
         }
         const std::size_t size = header_size + fixed_size + id.size() + payload.size();
         const auto now = from_micros(to_micros(system_clock::now()));  // as the record keeps it
+        // what is held goes first when this record would start a new segment
+        if (pending_.records > 0 && pending_.offset + pending_.bytes.size() >= options_.segment_size) write_pending_();
         slot place;
-        if (!reserve_(size, wait_for_room, place)) return push_result::full;
-
-        // the record, written outside the lock: the reader reads only up to `written`
+        // the room that held records reserved comes back only once they are written and sent
+        bool room = reserve_(size, pending_.records > 0 ? std::chrono::milliseconds(0) : wait_for_room, place);
+        if (!room && pending_.records > 0) {
+            write_pending_();
+            room = reserve_(size, wait_for_room, place);
+        }
+        if (!room) {
+            std::lock_guard lk(mu_);
+            ++full_drops_;
+            return push_result::full;
+        }
+        if (pending_.records == 0) {
+            pending_.seg = place.seg;
+            pending_.file = place.file;
+            pending_.offset = place.offset;
+            pending_.first_queued = now;
+        }
         encode_record_(place.number, now, id, payload);
-        place.file->write_at(place.offset, record_);
-        commit_(place.seg, size, now);
-        if (push_failing_) {
-            push_failing_ = false;
-            report_(level::notice, fmt::format("forward queue {}: writing works again", name_()));
-        }
+        ++pending_.records;
+        if (options_.fsync_interval.count() == 0 || pending_.bytes.size() >= flush_bytes) write_pending_();
         return push_result::ok;
-    } catch (const std::exception& e) {
-        if (!push_failing_) {
-            push_failing_ = true;
-            report_(level::error, fmt::format("forward queue {}: {}; messages for this output are dropped until "
-                                              "it works again",
-                                              name_(), e.what()));
-        }
     } catch (...) {
+        // out of memory: this record is lost (its number stays unused)
     }
     return push_result::failed;
 }
 
-// where the next record goes: waits for room up to `wait_for_room`; false if
-// the queue stays full (counted)
+std::uint64_t disk_queue::flush() noexcept {
+    write_pending_();
+    return std::exchange(pending_.lost, 0);
+}
+
+// where the next record goes (after those held): waits for room up to
+// `wait_for_room`; false if the queue stays full. the record's
+// number and bytes are taken now, so that a held record is never retired
 bool disk_queue::reserve_(std::size_t size, std::chrono::milliseconds wait_for_room, slot& place) {
     std::vector<std::filesystem::path> removed;
     {
@@ -525,7 +507,6 @@ bool disk_queue::reserve_(std::size_t size, std::chrono::milliseconds wait_for_r
         while (bytes_ + size > options_.max_size) {
             if (retire_write_segment_(removed)) continue;
             if (closed_ || size > options_.max_size || steady_clock::now() >= deadline) {
-                ++full_drops_;
                 lk.unlock();
                 remove_files_(removed);
                 return false;
@@ -543,19 +524,21 @@ bool disk_queue::reserve_(std::size_t size, std::chrono::milliseconds wait_for_r
             place.seg = new_segment_();
         }
         place.file = place.seg->file;
-        place.offset = place.seg->written;
-        place.number = next_;
+        place.offset = place.seg->written + pending_.bytes.size();
+        place.number = next_++;
+        bytes_ += size;
     }
     remove_files_(removed);
     return true;
 }
 
-// the record into record_, as a segment holds it
+// the record appended to pending_.bytes, as a segment holds it
 void disk_queue::encode_record_(std::uint64_t number, system_clock::time_point queued, std::string_view id,
                                 std::string_view payload) {
     const std::size_t length = fixed_size + id.size() + payload.size();
-    record_.resize(header_size + length);
-    char* b = record_.data();
+    const std::size_t at = pending_.bytes.size();
+    pending_.bytes.resize(at + header_size + length);
+    char* b = pending_.bytes.data() + at;
     store32(b, static_cast<std::uint32_t>(length));
     store64(b + 8, number);
     store64(b + 16, static_cast<std::uint64_t>(to_micros(queued)));
@@ -565,16 +548,49 @@ void disk_queue::encode_record_(std::uint64_t number, system_clock::time_point q
     store32(b + 4, crc32c(std::string_view(b + header_size, length)));
 }
 
-// the written record counts: the reader may take it; syncs if due
-void disk_queue::commit_(const std::shared_ptr<segment>& seg, std::size_t size, system_clock::time_point queued) {
+// the held records to their segment in one write; lost (and counted) if the disk refuses
+void disk_queue::write_pending_() noexcept {
+    if (pending_.records == 0) return;
+    const std::size_t size = pending_.bytes.size();
+    try {
+        // the reader reads only up to the segment's `written`, which commit_ moves
+        pending_.file->write_at(pending_.offset, pending_.bytes);
+        commit_(pending_.seg, size, pending_.records, pending_.first_queued);
+        if (push_failing_) {
+            push_failing_ = false;
+            report_(level::notice, fmt::format("forward queue {}: writing works again", name_()));
+        }
+    } catch (const std::exception& e) {
+        {
+            // their numbers and room back: only this thread reserves, and they were the last
+            std::lock_guard lk(mu_);
+            bytes_ -= std::min(bytes_, std::uint64_t(size));
+            next_ -= pending_.records;
+        }
+        pending_.lost += pending_.records;
+        if (!push_failing_) {
+            push_failing_ = true;
+            report_(level::error, fmt::format("forward queue {}: {}; messages for this output are dropped until "
+                                              "it works again",
+                                              name_(), e.what()));
+        }
+    }
+    pending_.records = 0;
+    pending_.bytes.clear();
+    if (pending_.bytes.capacity() > 4 * flush_bytes) pending_.bytes = std::string();
+    pending_.seg.reset();
+    pending_.file.reset();
+}
+
+// the written records count: the reader may take them; syncs if due
+void disk_queue::commit_(const std::shared_ptr<segment>& seg, std::size_t size, std::uint64_t records,
+                         system_clock::time_point queued) {
     bool wake = false, sync_here = false;
     {
         std::lock_guard lk(mu_);
         seg->written += size;
-        bytes_ += size;
-        ++next_;
-        ++records_;
-        ++pushed_;
+        records_ += records;
+        pushed_ += records;
         if (!oldest_) oldest_ = queued;
         write_dirty_ = true;
         // the ledger keeps the next number too, so that none is used twice; syncing
@@ -584,7 +600,6 @@ void disk_queue::commit_(const std::shared_ptr<segment>& seg, std::size_t size, 
         // a waiting reader wakes now and syncs when it is due; otherwise it is done here
         sync_here = options_.fsync_interval.count() == 0 || (!wake && steady_clock::now() >= next_sync_);
     }
-    if (record_.capacity() > 4 * read_chunk) record_ = std::string();
     if (wake) data_cv_.notify_one();
     if (sync_here) sync_(options_.fsync_interval.count() == 0 ? sync_kind::now : sync_kind::try_now);
 }

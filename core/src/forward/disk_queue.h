@@ -22,6 +22,8 @@
 #include <slotlog/level.h>
 #include <slotlog/rotating_file_sink.h>
 
+#include "forward/crc32c.h"
+
 namespace slotlog {
 
 class queue_file;
@@ -50,9 +52,6 @@ struct disk_queue_stats {
     std::optional<std::chrono::system_clock::time_point> oldest;  // time of the oldest unacknowledged record
 };
 
-// crc-32c (castagnoli), as in the records; `crc` continues an earlier result
-std::uint32_t crc32c(std::string_view data, std::uint32_t crc = 0) noexcept;
-
 // threads: one pushes, one reads and acknowledges; stats() from any
 class disk_queue {
 public:
@@ -72,11 +71,19 @@ public:
     disk_queue(const disk_queue&) = delete;
     disk_queue& operator=(const disk_queue&) = delete;
 
-    // the writer thread: appends a record. full: the queue holds max_size bytes already
-    // (after waiting up to `wait_for_room` for the sender to acknowledge some); failed: the
-    // disk refused (reported once until a push works again). never throws
+    // the writer thread: appends a record to those it holds for the next write (flush), or
+    // writes it at once when every push is synced (fsync_interval 0). full: the queue holds
+    // max_size bytes already (after waiting up to `wait_for_room` for the sender to
+    // acknowledge some); failed: too large, or out of memory. never throws
     push_result push(std::string_view id, std::string_view payload,
                      std::chrono::milliseconds wait_for_room = std::chrono::milliseconds(0)) noexcept;
+
+    // the writer thread: what push holds, to the file in one write, for the reader to take.
+    // push also writes on its own when it holds flush_bytes. returns how many records were
+    // lost since the last call because the disk refused them (reported once until a write
+    // works again). never throws
+    std::uint64_t flush() noexcept;
+    static constexpr std::size_t flush_bytes = 256u << 10;
 
     // the sender thread: appends to `out` up to `max` records that come after the last one
     // read (since open or the last rewind); waits up to `wait` for one when there is none.
@@ -123,7 +130,9 @@ private:
     bool reserve_(std::size_t size, std::chrono::milliseconds wait_for_room, slot& place);
     void encode_record_(std::uint64_t number, std::chrono::system_clock::time_point queued, std::string_view id,
                         std::string_view payload);
-    void commit_(const std::shared_ptr<segment>& seg, std::size_t size, std::chrono::system_clock::time_point queued);
+    void write_pending_() noexcept;
+    void commit_(const std::shared_ptr<segment>& seg, std::size_t size, std::uint64_t records,
+                 std::chrono::system_clock::time_point queued);
     std::uint64_t read_ledger_(bool found, bool has_segments);
     void adopt_segments_(const std::vector<std::uint64_t>& firsts, std::vector<std::filesystem::path>& removed);
     void scan_();
@@ -165,8 +174,16 @@ private:
     std::mutex sync_mu_;
     bool sync_failing_ = false;  // under sync_mu_
 
-    // the writer thread's own
-    std::string record_;         // the record being pushed
+    // the writer thread's own: records pushed and not yet written, all for one
+    // segment (whose numbers, bytes and place they have reserved)
+    struct pending_records {
+        std::string bytes;
+        std::uint64_t records = 0, lost = 0;   // held; lost since the last flush()
+        std::shared_ptr<segment> seg;
+        std::shared_ptr<queue_file> file;
+        std::uint64_t offset = 0;              // where in the segment the first goes
+        std::chrono::system_clock::time_point first_queued{};
+    } pending_;
     bool push_failing_ = false;
 
     // the reader thread's own

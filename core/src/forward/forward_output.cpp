@@ -1,5 +1,6 @@
 #include "forward/forward_output.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -58,6 +59,7 @@ forward_output::forward_output(const output_config& cfg, problem_reporter report
 }
 
 forward_output::~forward_output() {
+    flush();
     sender_.reset();
     queue_.sync();
 }
@@ -77,13 +79,20 @@ bool forward_output::accept(const entry& e) noexcept {
             result = queue_.push(id, message_, block_slice);
         }
         if (result == disk_queue::push_result::ok) {
-            counters_.queued.fetch_add(1, std::memory_order_relaxed);
+            ++held_;
             return true;
         }
     } catch (...) {
     }
     counters_.dropped.fetch_add(1, std::memory_order_relaxed);
     return false;
+}
+
+void forward_output::flush() noexcept {
+    const auto lost = std::min(queue_.flush(), held_);
+    counters_.queued.fetch_add(held_ - lost, std::memory_order_relaxed);
+    counters_.dropped.fetch_add(lost, std::memory_order_relaxed);
+    held_ = 0;
 }
 
 void forward_output::reconfigure(const output_config& cfg) {

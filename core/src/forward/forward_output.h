@@ -28,8 +28,12 @@ public:
     forward_output& operator=(const forward_output&) = delete;
 
     // the writer thread: the entry into the queue; false if it was dropped
-    // (the queue full under drop_newest, or the disk failing), which is counted
+    // (the queue full under drop_newest), which is counted
     bool accept(const entry& e) noexcept;
+
+    // the writer thread, after each batch: what accept took, to the queue's file
+    // in one write (an entry the disk refused is counted as dropped)
+    void flush() noexcept;
 
     // a reloaded configuration for the same queue: the sender restarts if
     // where or how it sends changed (the queue's own settings apply at restart)
@@ -54,6 +58,7 @@ private:
     std::uint64_t instance_;             // ids of unstamped entries: this process...
     std::uint64_t counter_ = 0;          // ...and a count
     std::string message_;                // reused by the writer thread
+    std::uint64_t held_ = 0;             // accepted, not yet written (the writer thread's)
     forwarder::settings settings_;
     std::unique_ptr<forwarder> sender_;
 };

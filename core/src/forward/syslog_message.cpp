@@ -4,8 +4,10 @@
 #include <bit>
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
+#include <vector>
 
 #include <slotlog/format.h>
 #include <slotlog/level.h>
@@ -252,6 +254,41 @@ void append_param(std::string& out, std::string_view name, std::string_view valu
     out.push_back('"');
 }
 
+// the extra fields as params: names sanitised and cut, the first of a name
+// wins, and ours come first (an extra "id" cannot replace the entry's id).
+// the names written are found again in `out` by place: the few an entry
+// usually has one by one, past those through a set (a hostile message may
+// bring thousands)
+void append_extras(std::string& out, const std::vector<std::pair<std::string, std::string>>& extra) {
+    constexpr std::size_t few = 16;
+    std::array<std::pair<std::size_t, std::size_t>, few> first_names{};
+    std::size_t count = 0;
+    std::optional<std::unordered_set<std::string>> more_names;
+    std::string decoded, clean;
+    for (const auto& [key, value] : extra) {
+        const auto from = out.size();
+        out.push_back(' ');
+        append_sd_name(out, key);
+        const std::string_view name = std::string_view(out).substr(from + 1);
+        bool fresh = !name.empty() && name != "id" && name != "slot" && name != "seq";
+        for (std::size_t i = 0; fresh && i < std::min(count, few); ++i)
+            fresh = std::string_view(out).substr(first_names[i].first, first_names[i].second) != name;
+        if (fresh && count >= few) {
+            if (!more_names) more_names.emplace();
+            fresh = more_names->insert(std::string(name)).second;
+        }
+        if (!fresh) {
+            out.resize(from);
+            continue;
+        }
+        if (count < few) first_names[count] = {from + 1, name.size()};
+        ++count;
+        out.append("=\"");
+        append_extra_value(out, value, decoded, clean);
+        out.push_back('"');
+    }
+}
+
 void append_structured_data(std::string& out, const entry& e, std::string_view id, std::string_view sd_id) {
     out.push_back('[');
     const auto before = out.size();
@@ -264,29 +301,7 @@ void append_structured_data(std::string& out, const entry& e, std::string_view i
         append_int(out, *e.seq);
         out.push_back('"');
     }
-    if (!e.extra.empty()) {
-        // names as sanitised and cut; the buffer never grows past what it
-        // reserved, so the views into it stay valid. the first of a name wins,
-        // and ours come first: an extra "id" cannot replace the entry's id
-        std::string names;
-        names.reserve(max_sd_name * e.extra.size());
-        std::unordered_set<std::string_view> seen{"id", "slot", "seq"};
-        std::string decoded, clean;
-        for (const auto& [key, value] : e.extra) {
-            const auto from = names.size();
-            append_sd_name(names, key);
-            const std::string_view name(names.data() + from, names.size() - from);
-            if (name.empty() || !seen.insert(name).second) {
-                names.resize(from);
-                continue;
-            }
-            out.push_back(' ');
-            out.append(name);
-            out.append("=\"");
-            append_extra_value(out, value, decoded, clean);
-            out.push_back('"');
-        }
-    }
+    append_extras(out, e.extra);
     out.push_back(']');
 }
 

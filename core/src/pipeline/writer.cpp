@@ -108,12 +108,15 @@ void writer::after_batch_(bool wrote) noexcept {
     report_drops_(false);
     const auto now = std::chrono::steady_clock::now();
     write_stats_(now);
-    // flush when idle, and at least once a second under load. idle or not,
-    // once a second: a file that could not be written retries what it kept
+    // files flush when idle, and at least once a second under load. idle or
+    // not, once a second: a file that could not be written retries what it
+    // kept. forward queues take each batch in one write
     if (flush_requested || (dirty_ && queue_.size() == 0) || now - last_flush_ >= flush_interval) {
         flush_();
         last_flush_ = now;
         dirty_ = false;
+    } else {
+        flush_forwards_();
     }
 }
 
@@ -190,6 +193,7 @@ void writer::rotate_files_() noexcept {
 }
 
 void writer::flush_() noexcept {
+    flush_forwards_();
     for (auto& o : *outputs_) {
         try {
             if (o.sink) o.sink->flush();
@@ -199,10 +203,17 @@ void writer::flush_() noexcept {
     }
 }
 
+void writer::flush_forwards_() noexcept {
+    for (auto& o : *outputs_) {
+        if (o.forward) o.forward->flush();
+    }
+}
+
 void writer::write_stats_(std::chrono::steady_clock::time_point now) noexcept {
     const auto interval = std::chrono::seconds(stats_interval_.load(std::memory_order_relaxed));
     if (interval.count() == 0 || now - last_stats_ < interval) return;
     last_stats_ = now;
+    flush_forwards_();  // the counts include this batch
     try {
         std::string text = "statistics: " + summary_of(counters_);
         if (settings_.input_statistics) text += "; inputs: " + settings_.input_statistics();

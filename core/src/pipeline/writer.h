@@ -63,6 +63,7 @@ private:
     void report_drops_(bool final) noexcept;
     void write_stats_(std::chrono::steady_clock::time_point now) noexcept;
     void flush_() noexcept;
+    void flush_forwards_() noexcept;
     void rotate_files_() noexcept;
     void finish_() noexcept;
     entry entry_of_(const queued& q) const;
