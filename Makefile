@@ -1,11 +1,16 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test bench deps build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
+.PHONY: run test bench deps peers build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
 
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
 
 deps:
 	@scripts/install-deps
+
+# the peers the tests and the bench run that debian cannot install beside
+# rsyslog: syslog-ng, unpacked privately (quick once done)
+peers: deps
+	@scripts/syslog-ng-private >/dev/null
 
 build-linux: deps
 	@cmake --preset linux >/dev/null
@@ -40,7 +45,7 @@ msi: build-mingw
 run: build-linux
 	build/linux/bin/slotlogd serve
 
-test-linux: build-linux
+test-linux: build-linux peers
 	ctest --preset linux -j $(JOBS)
 
 test-mingw: build-mingw
@@ -48,7 +53,7 @@ test-mingw: build-mingw
 
 # every unit and integration test again with the sanitizers: any report fails
 # the test, in slotlogd too (see tests/integration/conftest.py)
-test-asan: build-asan
+test-asan: build-asan peers
 	ctest --preset asan -j $(JOBS)
 
 # libFuzzer with ASan and UBSan on every decoder and the configuration parser,

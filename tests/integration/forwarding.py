@@ -5,28 +5,35 @@ import time
 
 import pytest
 
-from conftest import file_config
+from conftest import file_config, read_lines
 from rsyslog_peer import Rsyslogd
+from syslog_ng_peer import SyslogNg
 
 ID = re.compile(r'id="([0-9a-f]{16})"')
+
+# SPEC.md "Forwarding": PRI = facility x 8 + severity
+SEVERITY = {"trace": 7, "debug": 7, "info": 6, "notice": 5, "warning": 4, "error": 3, "critical": 2}
 
 
 @pytest.fixture(autouse=True)
 def stop_servers(monkeypatch):
-    """every rsyslogd a test starts is stopped at its end, whatever happens"""
+    """every rsyslogd and syslog-ng a test starts is stopped at its end, whatever happens"""
     started = []
-    original = Rsyslogd.start
 
-    def start(self, *args, **kwargs):
-        started.append(self)
-        return original(self, *args, **kwargs)
+    def recording(original):
+        def start(self, *args, **kwargs):
+            started.append(self)
+            return original(self, *args, **kwargs)
+        return start
 
-    monkeypatch.setattr(Rsyslogd, "start", start)
+    for server_class in (Rsyslogd, SyslogNg):
+        monkeypatch.setattr(server_class, "start", recording(server_class.start))
     yield
     for server in started:
         if server.proc and server.proc.poll() is None:
             server.proc.kill()
             server.proc.wait()
+        server.stop()  # what else it holds: syslog-ng's control socket folder
 
 
 def forward_config(log, targets, protocol="tcp", name="central", **extra):
@@ -45,6 +52,14 @@ def wait_until(predicate, seconds):
             return True
         time.sleep(0.02)
     return False
+
+
+def collector_fields(log, app):
+    """(level label, host, pid) of the collector's own text line of app's first
+    entry: what a receiver must find in HOSTNAME, PROCID and the severity"""
+    line = next(l for l in read_lines(log) if f" {app}[" in l)
+    _, label, host, rest = line.split(" ", 3)
+    return label, host, rest[len(app) + 1:rest.index("]")]
 
 
 def of_app(server, app):
