@@ -548,32 +548,48 @@ void disk_queue::encode_record_(std::uint64_t number, system_clock::time_point q
     store32(b + 4, crc32c(std::string_view(b + header_size, length)));
 }
 
-// the held records to their segment in one write; lost (and counted) if the disk refuses
+// the held records to their segment in one write. when the disk refuses it
+// (full), as many whole records as it still takes, one by one and in order, as
+// if each had been written alone; the rest are lost (counted and reported)
 void disk_queue::write_pending_() noexcept {
     if (pending_.records == 0) return;
-    const std::size_t size = pending_.bytes.size();
+    const std::string_view all = pending_.bytes;
+    std::size_t done = 0;
+    std::uint64_t records = 0;
+    std::string error;
     try {
-        // the reader reads only up to the segment's `written`, which commit_ moves
-        pending_.file->write_at(pending_.offset, pending_.bytes);
-        commit_(pending_.seg, size, pending_.records, pending_.first_queued);
-        if (push_failing_) {
-            push_failing_ = false;
-            report_(level::notice, fmt::format("forward queue {}: writing works again", name_()));
-        }
+        pending_.file->write_at(pending_.offset, all);
+        done = all.size();
+        records = pending_.records;
     } catch (const std::exception& e) {
-        {
-            // their numbers and room back: only this thread reserves, and they were the last
-            std::lock_guard lk(mu_);
-            bytes_ -= std::min(bytes_, std::uint64_t(size));
-            next_ -= pending_.records;
+        error = e.what();
+        try {
+            for (std::size_t size = 0; done < all.size(); done += size, ++records) {
+                size = header_size + load32(all.data() + done);
+                pending_.file->write_at(pending_.offset + done, all.substr(done, size));
+            }
+        } catch (const std::exception&) {
         }
-        pending_.lost += pending_.records;
+    }
+    // the reader reads only up to the segment's `written`, which commit_ moves
+    if (records > 0) commit_(pending_.seg, done, records, pending_.first_queued);
+    if (records < pending_.records) {
+        {
+            // the lost ones' numbers and room back: only this thread reserves, and they were the last
+            std::lock_guard lk(mu_);
+            bytes_ -= std::min(bytes_, std::uint64_t(all.size() - done));
+            next_ -= pending_.records - records;
+        }
+        pending_.lost += pending_.records - records;
         if (!push_failing_) {
             push_failing_ = true;
             report_(level::error, fmt::format("forward queue {}: {}; messages for this output are dropped until "
                                               "it works again",
-                                              name_(), e.what()));
+                                              name_(), error));
         }
+    } else if (push_failing_) {
+        push_failing_ = false;
+        report_(level::notice, fmt::format("forward queue {}: writing works again", name_()));
     }
     pending_.records = 0;
     pending_.bytes.clear();

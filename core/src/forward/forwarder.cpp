@@ -21,6 +21,12 @@ constexpr auto first_backoff = std::chrono::milliseconds(1s);
 constexpr auto max_backoff = std::chrono::milliseconds(60s);
 constexpr auto return_interval = 60s;                 // to the first target after a failover
 constexpr auto close_wait = 1s;                       // for the server's answer to relp close
+// tls 1.3 ends the handshake on our side before the server has checked our
+// certificate: a server that refuses it says so in an alert one round trip
+// later. over plain tcp nothing else would tell, so the sender waits that
+// long before it writes, and a refusal is a failed connect (the entries wait)
+// instead of a write that looked done (relp learns it from the open's answer)
+constexpr auto tls_refusal_wait = 1s;
 
 enum target_state { unknown = 0, up = 1, down = -1 };
 
@@ -96,6 +102,7 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
             unsent_.clear();
             in_flight_.clear();
             if (settings_.protocol == "relp" && !open_relp_()) continue;
+            if (settings_.protocol != "relp" && settings_.tls.enabled) await_tls_refusal_();
         } catch (const std::exception& e) {
             conn_.reset();
             if (target_state_[i] != down) {
@@ -119,6 +126,12 @@ bool forwarder::connect_(std::size_t first, std::size_t last) noexcept {
         return true;
     }
     return false;
+}
+
+void forwarder::await_tls_refusal_() {
+    in_.clear();
+    const auto why = conn_->receive(in_, std::min<std::chrono::milliseconds>(tls_refusal_wait, settings_.connect_timeout));
+    if (!why.empty()) throw std::runtime_error(why);
 }
 
 void forwarder::disconnect_(const std::string& why) noexcept {
