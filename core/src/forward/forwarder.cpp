@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -15,7 +16,11 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t tcp_batch = 512;                // records per write
-constexpr std::size_t relp_window = 128;              // unacknowledged relp messages
+constexpr std::size_t relp_window = 1024;             // unacknowledged relp messages
+// a server acknowledges each message alone: with more than half the window in
+// flight (nothing to send until half is acknowledged) the sender lets them
+// gather this long instead of waking for each one
+constexpr auto relp_ack_pause = 1ms;
 constexpr auto idle_wait = 200ms;                     // for the queue when nothing is in flight
 constexpr auto first_backoff = std::chrono::milliseconds(1s);
 constexpr auto max_backoff = std::chrono::milliseconds(60s);
@@ -249,7 +254,22 @@ bool forwarder::deliver_relp_() noexcept {
             }
         }
     }
+    if (relp_->unacknowledged() > relp_window / 2) std::this_thread::sleep_for(relp_ack_pause);
     return take_relp_events_(in_flight_.empty() ? 0ms : idle_wait);
+}
+
+void forwarder::mark_acknowledged_(std::uint32_t txnr) noexcept {
+    // transaction numbers go up by one per message (relp_client): where it
+    // should be is looked at first, then everywhere (after a wrap)
+    if (in_flight_.empty()) return;
+    const std::size_t at = txnr - in_flight_.front().txnr;
+    if (txnr >= in_flight_.front().txnr && at < in_flight_.size() && in_flight_[at].txnr == txnr) {
+        in_flight_[at].acknowledged = true;
+        return;
+    }
+    for (auto& f : in_flight_) {
+        if (f.txnr == txnr) f.acknowledged = true;
+    }
 }
 
 bool forwarder::take_relp_events_(std::chrono::milliseconds wait) noexcept {
@@ -266,9 +286,7 @@ bool forwarder::take_relp_events_(std::chrono::milliseconds wait) noexcept {
     for (const auto& e : events) {
         using kind = relp_client::event::kind;
         if (e.what == kind::acknowledged) {
-            for (auto& f : in_flight_) {
-                if (f.txnr == e.txnr) f.acknowledged = true;
-            }
+            mark_acknowledged_(e.txnr);
             // the queue is done up to the first message still unacknowledged
             while (!in_flight_.empty() && in_flight_.front().acknowledged) {
                 done = in_flight_.front().number;

@@ -57,6 +57,7 @@ private:
     void run_() noexcept;
     bool connect_(std::size_t first, std::size_t last) noexcept;
     void await_tls_refusal_();  // throws the reason when the server refused us
+    void mark_acknowledged_(std::uint32_t txnr) noexcept;
     void disconnect_(const std::string& why) noexcept;
     bool deliver_tcp_() noexcept;
     bool deliver_relp_() noexcept;
