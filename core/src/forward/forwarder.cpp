@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t tcp_batch = 512;                // records per write
-constexpr std::size_t relp_window = 1024;             // unacknowledged relp messages
+constexpr std::size_t relp_window = 4096;             // unacknowledged relp messages
 // a server acknowledges each message alone: with more than half the window in
 // flight (nothing to send until half is acknowledged) the sender lets them
 // gather this long instead of waking for each one
