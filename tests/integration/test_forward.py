@@ -17,15 +17,16 @@ from rsyslog_peer import Rsyslogd, available
 pytestmark = pytest.mark.skipif(not available("imptcp") or not available("imrelp"),
                                 reason="needs rsyslog and rsyslog-relp (scripts/install-deps)")
 
-def test_tcp_delivers_every_entry_in_order_with_its_fields(tmp_path, env, collectors):
-    server = Rsyslogd(tmp_path / "rsyslog").start()
+@pytest.mark.parametrize("protocol", ["tcp", "relp"])
+def test_every_entry_arrives_in_order_with_its_fields(tmp_path, env, collectors, protocol):
+    server = Rsyslogd(tmp_path / "rsyslog", protocol).start()
     log = tmp_path / "out.log"
-    c = collectors(forward_config(log, [server.target], facility="local3")).wait_ready(log)
+    c = collectors(forward_config(log, [server.target], protocol, facility="local3")).wait_ready(log)
     n = 100_000
     slotlog("send", "-a", "billing", "-l", "warning", env=env, input=numbered(n))
     wait_for(lambda: len(of_app(server, "billing")) >= n, timeout=120, what="every entry at rsyslogd")
     got = of_app(server, "billing")
-    assert assert_complete(got, n) == 0, "tcp sends each entry once while the server stays"
+    assert assert_complete(got, n) == 0, "each entry is sent once while the server stays"
 
     # the fields as rsyslogd parsed them, against the collector's own line of the same entry
     line = next(l for l in read_lines(log) if " billing[" in l)

@@ -119,7 +119,7 @@ def test_tcp_over_tls_delivers_every_entry_in_order(tmp_path, env, collectors, p
     c = collectors(tls_forward(log, server, ca_file=pki.ca)).wait_ready(log)
     wait_for(lambda: any(f"forward central: connected to {server.target} (tcp over tls)" in l
                          for l in read_lines(log)), timeout=20, what="the connection")
-    n = 10_000
+    n = 100_000
     slotlog("send", "-a", "tls", env=env, input=numbered(n))
     wait_for(lambda: len(of_app(server, "tls")) >= n, timeout=120, what="every entry at rsyslogd")
     assert assert_complete(of_app(server, "tls"), n) == 0
