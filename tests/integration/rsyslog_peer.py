@@ -47,7 +47,12 @@ def tls_listener(protocol, port, tls):
 
 
 class Rsyslogd:
-    def __init__(self, folder, protocol="tcp", port=None, tls=None):
+    """durable: the main queue is direct, so that a message is written to the
+    file before imrelp acknowledges it, and a receiver killed with SIGKILL has
+    lost nothing it acknowledged (by default rsyslogd acknowledges what it queued
+    in memory)"""
+
+    def __init__(self, folder, protocol="tcp", port=None, tls=None, durable=False):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.protocol = protocol
@@ -61,8 +66,10 @@ class Rsyslogd:
             # imrelp would cut longer messages at 8 KiB (and still acknowledge them)
             address = ' maxDataSize="64k"' if protocol == "relp" else ' address="127.0.0.1"'
             files, module, listener = "", f'module(load="{name}")', f'input(type="{name}" port="{self.port}"{address})'
+        queue = 'main_queue(queue.type="Direct")' if durable else ""
         (self.folder / "rsyslog.conf").write_text(f"""
 global(workDirectory="{self.folder}" maxMessageSize="64k"{files})
+{queue}
 {module}
 {listener}
 template(name="fields" type="string"

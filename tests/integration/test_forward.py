@@ -42,27 +42,29 @@ def test_every_entry_arrives_in_order_with_its_fields(tmp_path, env, collectors,
     assert f"{n} acknowledged" in summary or "acknowledged" in summary, summary
 
 
-def test_relp_loses_nothing_while_the_receiver_restarts(tmp_path, env, collectors):
-    server = Rsyslogd(tmp_path / "rsyslog", "relp").start()
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+def test_relp_loses_nothing_while_the_receiver_restarts(tmp_path, env, collectors, how):
+    # killed: with SIGKILL, from a receiver that writes before it acknowledges
+    server = Rsyslogd(tmp_path / "rsyslog", "relp", durable=how == "killed").start()
     log = tmp_path / "out.log"
     c = collectors(forward_config(log, [server.target], "relp")).wait_ready(log)
     n = 30_000
     sender = subprocess.Popen([str(BIN / "slotlog"), "send", "-a", "relp"], env=env, stdin=subprocess.PIPE)
     feeding = threading.Thread(target=lambda: (sender.stdin.write(numbered(n)), sender.stdin.close()))
     feeding.start()
-    # three restarts, each once more entries have arrived; a graceful stop: rsyslogd
-    # acknowledges what it queued in memory, and only writes it out on the way down
+    # three restarts, each once more entries have arrived. stopped: rsyslogd
+    # acknowledges what it queued in memory, and writes it out on the way down
     for restart in range(3):
         seen = len(server.lines())
         wait_for(lambda: len(server.lines()) > seen + 2000 or len(of_app(server, "relp")) >= n,
                  timeout=60, what=f"entries before restart {restart}")
-        server.stop()
+        server.stop(signal.SIGKILL if how == "killed" else signal.SIGTERM)
         server.start()
     feeding.join()
     assert sender.wait(timeout=60) == 0
     wait_for(lambda: len({m["msg"] for m in of_app(server, "relp")}) >= n, timeout=120, what="every entry")
     duplicates = assert_complete(of_app(server, "relp"), n)
-    print(f"relp, 3 receiver restarts: {n} entries, 0 lost, {duplicates} duplicates")
+    print(f"relp, receiver {how} 3 times: {n} entries, 0 lost, {duplicates} duplicates")
     lines = read_lines(log)
     assert sum("forward central: lost" in l for l in lines) <= 3, "one warning per loss, not one per retry"
     assert c.stop() == 0
