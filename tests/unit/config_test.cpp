@@ -479,7 +479,7 @@ TEST(config, unknown_keys_with_did_you_mean) {
 
 TEST(config, unknown_keys_without_a_close_match_list_the_valid_ones) {
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "colour": true})"), "outputs[0].colour",
-                             "unknown key; expected type, format or min_level"));
+                             "unknown key; expected type, format, min_level, match or exclude"));
     EXPECT_TRUE(only_problem(with_member(R"("logging": 1)"), "logging",
                              "unknown key; expected inputs, outputs, control, queue, dedup or stats"));
     // keys that json allows but a path cannot show plainly
@@ -1085,4 +1085,66 @@ TEST(config, stats_interval_and_durations) {
     EXPECT_FALSE(parse_duration("1.5h"));
     EXPECT_FALSE(parse_duration("-1s"));
     EXPECT_FALSE(parse_duration("99999999999999d"));
+}
+
+// ------------------------------------------------------------------ match and exclude
+
+TEST(config, match_and_exclude_on_every_output) {
+    const std::string routed = R"("match": {"host": "web*", "app": ["billing", "shop?"], "slot": ["logger"]},
+                                  "exclude": {"app": "healthcheck*"})";
+    const std::string platform_output = on_windows ? R"({"type": "eventlog", )" : R"({"type": "syslog", )";
+    const auto c = parse(with_outputs(R"({"type": "file", "path": "a.log", )" + routed + R"(},
+                                         {"type": "console", )" + routed + R"(},
+                                         {"type": "forward", "name": "c", "targets": ["a:1"], )" + routed + R"(},
+                                         )" + platform_output + routed + "}"));
+    ASSERT_EQ(c.outputs.size(), 4u);
+    for (const auto& o : c.outputs) {
+        EXPECT_EQ(o.match.host, std::vector<std::string>{"web*"}) << o.type;
+        EXPECT_EQ(o.match.app, (std::vector<std::string>{"billing", "shop?"})) << o.type;
+        EXPECT_EQ(o.match.slot, std::vector<std::string>{"logger"}) << o.type;
+        EXPECT_TRUE(o.exclude.host.empty() && o.exclude.slot.empty()) << o.type;
+        EXPECT_EQ(o.exclude.app, std::vector<std::string>{"healthcheck*"}) << o.type;
+    }
+    const auto plain = parse(with_outputs(R"({"type": "console", "match": {}})"));
+    EXPECT_TRUE(plain.outputs[0].match.empty() && plain.outputs[0].exclude.empty());
+}
+
+TEST(config, bad_match_and_exclude_name_the_key) {
+    const auto at = [](std::string_view rules) {
+        return with_outputs(R"({"type": "console"}, {"type": "file", "path": "a.log", )" + std::string(rules) + "}");
+    };
+    EXPECT_TRUE(only_problem(at(R"("match": "web*")"), "outputs[1].match",
+                             "expected an object such as {\"app\": [\"billing\", \"shop*\"], \"host\": \"web??\"}, "
+                             "got \"web*\""));
+    EXPECT_TRUE(only_problem(at(R"("exclude": ["web*"])"), "outputs[1].exclude", "expected an object"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"hots": "web*"})"), "outputs[1].match.hots",
+                             "unknown key (did you mean \"host\"?)"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"level": "error"})"), "outputs[1].match.level",
+                             "unknown key; expected host, app or slot"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"host": 7})"), "outputs[1].match.host",
+                             "expected a glob such as \"web*\" or a list of globs such as [\"web*\", \"db?\"], got 7"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"host": null})"), "outputs[1].match.host", "got null"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"app": {"x": 1}})"), "outputs[1].match.app", "got an object"));
+    EXPECT_TRUE(only_problem(at(R"("exclude": {"app": []})"), "outputs[1].exclude.app",
+                             "empty; expected at least one glob"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"host": ""})"), "outputs[1].match.host",
+                             "must not be empty; expected a glob such as \"web*\""));
+    EXPECT_TRUE(only_problem(at(R"("match": {"host": ["web*", ""]})"), "outputs[1].match.host[1]",
+                             "must not be empty"));
+    EXPECT_TRUE(only_problem(at(R"("match": {"host": [3, "db*"]})"), "outputs[1].match.host[0]",
+                             "expected a glob such as \"web*\", got 3"));
+    EXPECT_TRUE(only_problem(at(R"("exclude": {"slot": ["a\u0000b"]})"), "outputs[1].exclude.slot[0]",
+                             "must not contain a NUL character"));
+    // every problem at once, match and exclude alike
+    const auto problems = problems_of(at(R"("match": {"host": [""], "app": 1, "x": 2}, "exclude": {"slot": []})"));
+    EXPECT_TRUE(has_problem(problems, "outputs[1].match.host[0]", "must not be empty"));
+    EXPECT_TRUE(has_problem(problems, "outputs[1].match.app", "expected a glob"));
+    EXPECT_TRUE(has_problem(problems, "outputs[1].match.x", "unknown key"));
+    EXPECT_TRUE(has_problem(problems, "outputs[1].exclude.slot", "empty"));
+    EXPECT_EQ(problems.size(), 4u) << dump(problems);
+}
+
+TEST(config, match_on_a_forward_output_is_checked_too) {
+    EXPECT_TRUE(only_problem(forward(R"("name": "c", "targets": ["a:1"], "exclude": {"host": [""]})"),
+                             "outputs[0].exclude.host[0]", "must not be empty"));
 }

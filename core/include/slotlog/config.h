@@ -68,6 +68,16 @@ struct forward_config {
     std::string sd_id = "slotlog@32473"; // the structured data element's id
 };
 
+// an output's match or exclude: the globs of each entry field ("web*"); an
+// empty list: the key is not given
+struct route_rules {
+    std::vector<std::string> host;
+    std::vector<std::string> app;
+    std::vector<std::string> slot;
+
+    bool empty() const noexcept { return host.empty() && app.empty() && slot.empty(); }
+};
+
 struct output_config {
     std::string type;                    // "file" | "console" | "syslog" | "eventlog" | "forward"
     level min_level = level::trace;
@@ -79,6 +89,8 @@ struct output_config {
     std::string ident = "slotlog";       // syslog
     std::string facility = "user";       // syslog, forward
     forward_config forward;              // forward
+    route_rules match;                   // every output: each key given must match
+    route_rules exclude;                 // every output: no key given may match
 };
 
 struct control_config {

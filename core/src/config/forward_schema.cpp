@@ -7,6 +7,7 @@
 #include <slotlog/platform.h>
 
 #include "config/bind_address.h"
+#include "config/route_schema.h"
 
 namespace slotlog::config_check {
 
@@ -216,7 +217,7 @@ bool read_queue(checker& c, const json& v, const std::string& at, output_config&
 
 } // namespace
 
-constinit const std::array<field<output_config>, 8> forward_fields{{
+constinit const std::array<field<output_config>, 10> forward_fields{{
     {"name", read_name, "a forward output needs a \"name\" (it names its queue), e.g. \"central\""},
     {"protocol", read_protocol},
     {"targets", read_targets, "a forward output needs \"targets\": [\"host:port\", ...]"},
@@ -225,6 +226,8 @@ constinit const std::array<field<output_config>, 8> forward_fields{{
     {"facility", read_facility},
     {"min_level", read_min_level},
     {"sd_id", read_sd_id},
+    {"match", read_match},
+    {"exclude", read_exclude},
 }};
 
 bool finish_forward(checker& c, const std::string& at, output_config& out, bool ok) {

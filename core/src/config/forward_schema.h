@@ -9,7 +9,7 @@
 namespace slotlog::config_check {
 
 // the keys of a forward output (forward_schema.cpp), a kind of output_schema
-extern const std::array<field<output_config>, 8> forward_fields;
+extern const std::array<field<output_config>, 10> forward_fields;
 
 // keys that forward outputs share with others (output_schema.cpp)
 bool read_min_level(checker& c, const json& v, const std::string& at, output_config& out);

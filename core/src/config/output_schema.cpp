@@ -5,6 +5,7 @@
 #include <slotlog/platform.h>
 
 #include "config/forward_schema.h"
+#include "config/route_schema.h"
 #include "config/schema.h"
 
 namespace slotlog::config_check {
@@ -73,21 +74,33 @@ bool read_ident(checker& c, const json& v, const std::string& at, output_config&
 
 constexpr field<output_config> min_level_field{"min_level", read_min_level};
 constexpr field<output_config> format_field{"format", read_format};
+// every output routes: route_schema.cpp
+constexpr field<output_config> match_field{"match", read_match};
+constexpr field<output_config> exclude_field{"exclude", read_exclude};
 
-constexpr std::array<field<output_config>, 5> file_fields{{
+constexpr std::array<field<output_config>, 7> file_fields{{
     {"path", read_path, "a file output needs a \"path\", e.g. \"logs/slotlog.log\""},
     {"max_size", read_max_size},
     {"max_files", read_max_files},
     format_field,
     min_level_field,
+    match_field,
+    exclude_field,
 }};
-constexpr std::array<field<output_config>, 2> console_fields{{format_field, min_level_field}};
-constexpr std::array<field<output_config>, 3> syslog_fields{{
+constexpr std::array<field<output_config>, 4> console_fields{{format_field, min_level_field, match_field, exclude_field}};
+constexpr std::array<field<output_config>, 5> syslog_fields{{
     {"ident", read_ident},
     {"facility", read_facility},
     min_level_field,
+    match_field,
+    exclude_field,
 }};
-constexpr std::array<field<output_config>, 2> eventlog_fields{{{"source", read_source}, min_level_field}};
+constexpr std::array<field<output_config>, 4> eventlog_fields{{
+    {"source", read_source},
+    min_level_field,
+    match_field,
+    exclude_field,
+}};
 
 constexpr std::array<kind<output_config>, 5> output_kinds{{
     {"file", file_fields},

@@ -13,7 +13,7 @@ namespace slotlog::config_check {
 
 // "inputs": mailslot, udp, netbios
 extern const list_schema<input_config> input_schema;
-// "outputs": file, console, syslog, eventlog
+// "outputs": file, console, syslog, eventlog, forward
 extern const list_schema<output_config> output_schema;
 // "control", "queue", "dedup"
 extern const std::span<const field<config>> section_fields;
