@@ -11,6 +11,7 @@ struct pipeline_counters {
     std::atomic<std::uint64_t> queue_drops{0};   // entries refused by a full queue
     std::atomic<std::uint64_t> input_drops{0};   // messages an input could not deliver
     std::atomic<std::uint64_t> written{0};       // entries routed to the outputs
+    std::atomic<std::uint64_t> unrouted{0};      // of those, entries that no output took (levels, match, exclude)
     std::atomic<std::uint64_t> repeats{0};       // copies dropped (dedup.window_ms, repeat_filter.h)
     std::atomic<std::uint64_t> gaps{0};          // gaps in stamped senders' numbers (gap_tracker.h)
     std::atomic<std::uint64_t> missing{0};       // the messages those gaps left out

@@ -15,6 +15,7 @@
 namespace slotlog {
 
 class forward_output;
+class route_filter;
 
 // one configured output: a spdlog sink that receives pre-formatted lines, or
 // a forward output, which takes the entries themselves
@@ -23,6 +24,7 @@ struct output {
     spdlog::sink_ptr sink;                     // null for a forward output
     std::shared_ptr<forward_output> forward;   // forward outputs only
     std::shared_ptr<rotating_file_sink> file;  // file outputs only, for rotate
+    std::shared_ptr<const route_filter> filter;  // match and exclude; null: every entry
     std::string describe;                      // "file:/var/log/slotlog.log"
     bool drop_timestamp = false;               // syslog and the event log stamp their own time
     std::uint64_t failures = 0;                // consecutive failed writes, to report once

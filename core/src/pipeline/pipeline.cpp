@@ -5,6 +5,7 @@
 
 #include "pipeline/hand_off.h"
 #include "pipeline/writer.h"
+#include "route/route_filter.h"
 
 namespace slotlog {
 
@@ -14,11 +15,15 @@ bool allows_plain_stop(const pipeline_options& options, const config& cfg) {
     return options.allow_plain_stop || cfg.control.allow_plain_stop;
 }
 
-// every output of the configuration; sinks report from the writer thread
-// through the queue, never re-entering a sink
+// every output of the configuration, with its match and exclude compiled
+// here, once per configuration; sinks report from the writer thread through
+// the queue, never re-entering a sink
 std::shared_ptr<output_set> open_outputs(const config& cfg, const problem_reporter& report) {
     auto outputs = std::make_shared<output_set>();
-    for (const auto& o : cfg.outputs) outputs->push_back(make_output(o, report));
+    for (const auto& o : cfg.outputs) {
+        outputs->push_back(make_output(o, report));
+        outputs->back().filter = make_route_filter(o);
+    }
     return outputs;
 }
 

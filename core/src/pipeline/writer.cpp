@@ -215,7 +215,9 @@ void writer::write_stats_(std::chrono::steady_clock::time_point now) noexcept {
     last_stats_ = now;
     flush_forwards_();  // the counts include this batch
     try {
-        std::string text = "statistics: " + summary_of(counters_);
+        // unrouted here only: the stop summary's words are read by scripts as they are
+        std::string text = fmt::format("statistics: {}, {} entries taken by no output", summary_of(counters_),
+                                       counters_.unrouted.load(std::memory_order_relaxed));
         if (settings_.input_statistics) text += "; inputs: " + settings_.input_statistics();
         for (const auto& o : *outputs_) {
             if (!o.forward) continue;

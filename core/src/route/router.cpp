@@ -8,14 +8,18 @@
 #include <slotlog/format.h>
 
 #include "forward/forward_output.h"
+#include "route/route_filter.h"
 
 namespace slotlog {
 
 void router::write(const entry& e, output_set& outputs) noexcept {
     text_.clear();
     json_.clear();
+    bool taken = false;
     for (auto& o : outputs) {
         if (!takes_(o, e)) continue;
+        taken = true;
+        if (e.own && own_to_host_ && o.cfg.type == "eventlog") continue;  // the host reports it
         if (o.forward) {
             o.forward->accept(e);  // into its queue on disk; a drop is counted there
             continue;
@@ -28,12 +32,13 @@ void router::write(const entry& e, output_set& outputs) noexcept {
             ++o.failures;
         }
     }
+    if (!taken) counters_.unrouted.fetch_add(1, std::memory_order_relaxed);
     counters_.written.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool router::takes_(const output& o, const entry& e) const noexcept {
     if (e.lvl < o.cfg.min_level) return false;
-    return !(e.own && own_to_host_ && o.cfg.type == "eventlog");  // the host has it
+    return !o.filter || o.filter->takes(e);
 }
 
 std::string_view router::line_(const output& o, const entry& e) {
