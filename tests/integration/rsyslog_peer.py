@@ -82,17 +82,21 @@ action(type="omfile" file="{self.out}" template="fields")
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout=15):
-        self.proc = subprocess.Popen([RSYSLOGD, "-n", "-f", str(self.folder / "rsyslog.conf"),
-                                      "-i", str(self.folder / "rsyslogd.pid")],
-                                     stdout=open(self.folder / "rsyslogd.log", "ab"), stderr=subprocess.STDOUT)
+        return self.run([RSYSLOGD, "-n", "-f", str(self.folder / "rsyslog.conf"),
+                         "-i", str(self.folder / "rsyslogd.pid")], "rsyslogd", timeout)
+
+    def run(self, command, name, timeout):
+        """starts the server, its output to <name>.log, and waits until it listens"""
+        log = self.folder / f"{name}.log"
+        self.proc = subprocess.Popen(command, stdout=open(log, "ab"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError("rsyslogd exited: " + (self.folder / "rsyslogd.log").read_text(errors="replace"))
+                raise AssertionError(f"{name} exited: " + log.read_text(errors="replace"))
             if self.listening():
                 return self
             time.sleep(0.05)
-        raise AssertionError("rsyslogd did not listen on " + self.target)
+        raise AssertionError(f"{name} did not listen on " + self.target)
 
     def listening(self):
         # the kernel's table, not a connection: a probe would be a session to the server

@@ -16,9 +16,7 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 from rsyslog_peer import Rsyslogd, free_tcp_port
@@ -86,6 +84,7 @@ class SyslogNg:
     # the port and the output file work as rsyslogd's do: the same checks
     target = Rsyslogd.target
     listening = Rsyslogd.listening
+    run = Rsyslogd.run
     lines = Rsyslogd.lines
 
     def __init__(self, folder, port=None, tls=None):
@@ -106,20 +105,10 @@ class SyslogNg:
 
     def start(self, timeout=15):
         self.control.parent.mkdir(parents=True, exist_ok=True)
-        self.proc = subprocess.Popen([str(SYSLOG_NG), "-F", "--no-caps", "--stderr",
-                                      f"--module-path={MODULES}", f"--cfgfile={self.config}",
-                                      f"--persist-file={self.folder / 'syslog-ng.persist'}",
-                                      f"--pidfile={self.folder / 'syslog-ng.pid'}",
-                                      f"--control={self.control}"],
-                                     stdout=open(self.folder / "syslog-ng.log", "ab"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("syslog-ng exited: " + (self.folder / "syslog-ng.log").read_text(errors="replace"))
-            if self.listening():
-                return self
-            time.sleep(0.05)
-        raise AssertionError("syslog-ng did not listen on " + self.target)
+        return self.run([str(SYSLOG_NG), "-F", "--no-caps", "--stderr", f"--module-path={MODULES}",
+                         f"--cfgfile={self.config}", f"--persist-file={self.folder / 'syslog-ng.persist'}",
+                         f"--pidfile={self.folder / 'syslog-ng.pid'}", f"--control={self.control}"],
+                        "syslog-ng", timeout)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:

@@ -116,26 +116,18 @@ def test_tls_with_the_client_certificate_syslog_ng_requires(tmp_path, env, colle
     assert c.stop() == 0
 
 
-def test_tls_without_a_client_certificate_is_refused_with_the_reason(tmp_path, env, collectors, pki):
+def test_tls_without_a_client_certificate_is_one_warning_with_the_reason_and_the_entries_wait(
+        tmp_path, env, collectors, pki):
     server = tls_server(tmp_path / "syslog-ng", pki)
     log = tmp_path / "out.log"
     c = collectors(forward_config(log, [server.target], tls={"ca_file": str(pki.ca)})).wait_ready(log)
     slotlog("send", "-a", "nocert", "kept", env=env)
     wait_for(lambda: warnings_of(log), timeout=20, what="the warning")
     assert server.target in warnings_of(log)[0] and "client certificate" in warnings_of(log)[0], warnings_of(log)
-    assert c.proc.poll() is None, "the collector keeps running"
-    assert not of_app(server, "nocert")
-    assert c.stop() == 0
-
-
-def test_tls_without_a_client_certificate_is_one_warning_and_the_entries_wait(tmp_path, env, collectors, pki):
-    server = tls_server(tmp_path / "syslog-ng", pki)
-    log = tmp_path / "out.log"
-    c = collectors(forward_config(log, [server.target], tls={"ca_file": str(pki.ca)})).wait_ready(log)
-    slotlog("send", "-a", "nocert", "kept", env=env)
-    wait_for(lambda: warnings_of(log), timeout=20, what="the warning")
     # SPEC.md: a refusal is one warning, and the entries wait in the queue
     assert not wait_until(lambda: len(warnings_of(log)) > 1, 3.0), warnings_of(log)
+    assert c.proc.poll() is None, "the collector keeps running"
+    assert not of_app(server, "nocert")
     assert c.stop() == 0
     summary = next(l for l in read_lines(log) if "forward central:" in l and "queued" in l)
     assert re.search(r"(\d+) queued, 0 sent, 0 acknowledged, 0 dropped, \1 waiting", summary), summary
