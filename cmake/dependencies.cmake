@@ -44,3 +44,11 @@ else()
     find_package(GTest REQUIRED)
   endif()
 endif()
+
+# zlib, for the file outputs' gzip and for `slotlog tail` reading .gz files:
+# debian's zlib1g-dev, and libz-mingw-w64-dev linked statically like the rest
+# of the windows build
+if(WIN32)
+  set(ZLIB_USE_STATIC_LIBS ON)
+endif()
+find_package(ZLIB REQUIRED)
