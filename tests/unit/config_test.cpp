@@ -616,7 +616,7 @@ TEST(config, file_outputs) {
                              "invalid path \"logs/\": names a folder"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "file", "path": "logs/.."})"), "outputs[0].path", "names a folder"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "file", "path": ["a"]})"), "outputs[0].path",
-                             "expected a file path such as \"logs/slotlog.log\", got an array"));
+                             "expected a file path such as \"logs/slotlog.log\" or \"logs/{host}/{app}.log\", got an array"));
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "file", "path": "a\u0000b"})"), "outputs[0].path",
                              "must not contain a NUL character"));
 }

@@ -85,6 +85,8 @@ struct output_config {
     std::filesystem::path path;          // file: absolute after loading
     std::uint64_t max_size = 10u << 20;  // file
     std::uint32_t max_files = 10;        // file: total number of files kept, current included
+    std::uint32_t max_open_files = 64;   // file with placeholders: files held open at once
+    bool local_time = false;             // file: {date} and {hour} in local time, not utc
     std::string source = "slotlog";      // eventlog
     std::string ident = "slotlog";       // syslog
     std::string facility = "user";       // syslog, forward

@@ -10,10 +10,11 @@
 #include <spdlog/sinks/sink.h>
 
 #include <slotlog/config.h>
-#include <slotlog/rotating_file_sink.h>
+#include <slotlog/problem_reporter.h>
 
 namespace slotlog {
 
+class file_output;
 class forward_output;
 class route_filter;
 
@@ -21,9 +22,9 @@ class route_filter;
 // a forward output, which takes the entries themselves
 struct output {
     output_config cfg;
-    spdlog::sink_ptr sink;                     // null for a forward output
+    spdlog::sink_ptr sink;                     // null for file and forward outputs
+    std::shared_ptr<file_output> file;         // file outputs only: one file or one per expanded path
     std::shared_ptr<forward_output> forward;   // forward outputs only
-    std::shared_ptr<rotating_file_sink> file;  // file outputs only, for rotate
     std::shared_ptr<const route_filter> filter;  // match and exclude; null: every entry
     std::string describe;                      // "file:/var/log/slotlog.log"
     bool drop_timestamp = false;               // syslog and the event log stamp their own time

@@ -39,9 +39,11 @@ public:
     // what is kept in memory while the file cannot be written; later lines are lost, counted
     static constexpr std::size_t max_pending = 1u << 20;
 
-    // creates missing folders and opens (appends to) the file; throws std::runtime_error
+    // creates missing folders and opens (appends to) the file; throws
+    // std::runtime_error when it cannot, unless !must_open: then the failure
+    // is reported and retried like a failed write
     rotating_file_sink(std::filesystem::path path, std::uint64_t max_size, std::uint32_t max_files,
-                       problem_reporter report);
+                       problem_reporter report, bool must_open = true);
     ~rotating_file_sink() override;
 
     // rotates now unless the current file is empty; false if the rotation failed
@@ -52,6 +54,8 @@ public:
     void set_retry_pause(std::chrono::milliseconds pause) noexcept { retry_pause_ = pause; }
     // lines lost since the file last could be written (0 while it works)
     std::uint64_t lost_lines() const noexcept { return lost_lines_; }
+    // lines kept in memory, not written yet (the file failed, or no flush yet)
+    std::size_t pending_lines() const noexcept;
 
     // "logs/slotlog.log", 2 -> "logs/slotlog.2.log"
     static std::filesystem::path backup_path(const std::filesystem::path& path, std::uint32_t index);

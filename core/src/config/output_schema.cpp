@@ -7,6 +7,7 @@
 #include "config/forward_schema.h"
 #include "config/route_schema.h"
 #include "config/schema.h"
+#include "sinks/path_template.h"
 
 namespace slotlog::config_check {
 
@@ -15,7 +16,10 @@ namespace {
 constexpr std::uint64_t min_file_size = 1u << 10;
 constexpr std::uint32_t max_max_files = 1000;
 
+constexpr std::uint32_t max_max_open_files = 4096;
+
 constexpr std::array<std::string_view, 2> format_names{"text", "json"};
+constexpr std::array<std::string_view, 2> time_zone_names{"utc", "local"};
 constexpr std::array<std::string_view, 20> facility_names{
     "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
     "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
@@ -43,9 +47,27 @@ bool read_format(checker& c, const json& v, const std::string& at, output_config
 }
 
 bool read_path(checker& c, const json& v, const std::string& at, output_config& out) {
-    auto p = c.path_value(v, at, "a file path such as \"logs/slotlog.log\"");
-    if (p) out.path = std::move(*p);
-    return p.has_value();
+    auto p = c.path_value(v, at, "a file path such as \"logs/slotlog.log\" or \"logs/{host}/{app}.log\"");
+    if (!p) return false;
+    // placeholders: sinks/path_template.h
+    if (const auto why = path_template::problem(v.get_ref<const std::string&>())) {
+        c.fail(at, *why);
+        return false;
+    }
+    out.path = std::move(*p);
+    return true;
+}
+
+bool read_max_open_files(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto n = c.integer_value(v, at, 1, max_max_open_files);
+    if (n) out.max_open_files = static_cast<std::uint32_t>(*n);
+    return n.has_value();
+}
+
+bool read_time_zone(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto z = c.enum_value(v, at, time_zone_names, "time zone");
+    if (z) out.local_time = *z == "local";
+    return z.has_value();
 }
 
 bool read_max_size(checker& c, const json& v, const std::string& at, output_config& out) {
@@ -78,10 +100,12 @@ constexpr field<output_config> format_field{"format", read_format};
 constexpr field<output_config> match_field{"match", read_match};
 constexpr field<output_config> exclude_field{"exclude", read_exclude};
 
-constexpr std::array<field<output_config>, 7> file_fields{{
+constexpr std::array<field<output_config>, 9> file_fields{{
     {"path", read_path, "a file output needs a \"path\", e.g. \"logs/slotlog.log\""},
     {"max_size", read_max_size},
     {"max_files", read_max_files},
+    {"max_open_files", read_max_open_files},
+    {"time_zone", read_time_zone},
     format_field,
     min_level_field,
     match_field,

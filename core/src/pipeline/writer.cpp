@@ -10,6 +10,7 @@
 #include <slotlog/text.h>
 
 #include "forward/forward_output.h"
+#include "sinks/file_output.h"
 
 namespace slotlog {
 
@@ -196,6 +197,7 @@ void writer::flush_() noexcept {
     flush_forwards_();
     for (auto& o : *outputs_) {
         try {
+            if (o.file) o.file->flush();
             if (o.sink) o.sink->flush();
         } catch (...) {
             counters_.output_errors.fetch_add(1, std::memory_order_relaxed);

@@ -9,6 +9,7 @@
 
 #include "forward/forward_output.h"
 #include "route/route_filter.h"
+#include "sinks/file_output.h"
 
 namespace slotlog {
 
@@ -56,7 +57,11 @@ void router::write_to_(output& o, const entry& e, std::string_view line) noexcep
     try {
         const spdlog::details::log_msg msg(e.time, spdlog::source_loc{}, spdlog::string_view_t{}, to_spdlog(e.lvl),
                                            spdlog::string_view_t(line.data(), line.size()));
-        o.sink->log(msg);
+        if (o.file) {
+            o.file->log(e, msg);
+        } else {
+            o.sink->log(msg);
+        }
         if (o.failures > 0) {
             report_(level::notice, fmt::format("{} works again after {} failed write(s)", o.describe, o.failures));
             o.failures = 0;

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include "forward/forward_output.h"
+#include "sinks/file_output.h"
 
 namespace slotlog {
 
@@ -19,9 +20,9 @@ output make_output(const output_config& cfg, const problem_reporter& report) {
     }
     try {
         if (cfg.type == "file") {
-            out.file = std::make_shared<rotating_file_sink>(cfg.path, cfg.max_size, cfg.max_files, report);
-            out.sink = out.file;
+            out.file = std::make_shared<file_output>(cfg, report);
             out.describe = "file:" + cfg.path.string();
+            return out;
         } else if (cfg.type == "console") {
             out.sink = std::make_shared<spdlog::sinks::stdout_color_sink_st>();
             out.describe = "console";

@@ -1,5 +1,6 @@
 #include <slotlog/rotating_file_sink.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <system_error>
 
@@ -27,12 +28,16 @@ std::error_code create_folder(const fs::path& path) {
 } // namespace
 
 rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, std::uint32_t max_files,
-                                       problem_reporter report)
+                                       problem_reporter report, bool must_open)
     : path_(std::move(path)), max_size_(max_size), max_files_(max_files == 0 ? 1 : max_files),
       report_fn_(std::move(report)), file_(std::make_unique<append_file>()) {
     // append: a restart never truncates what is there
     const auto folder = create_folder(path_);
     if (auto why = file_->open(path_)) {
+        if (!must_open) {
+            write_failed_(folder ? "cannot create its folder: " + folder.message() : *why);
+            return;
+        }
         throw std::runtime_error(fmt::format("cannot open {}: {}", path_.string(),
                                              folder ? "cannot create its folder: " + folder.message() : *why));
     }
@@ -71,6 +76,10 @@ void rotating_file_sink::sink_it_(const spdlog::details::log_msg& msg) {
 }
 
 void rotating_file_sink::flush_() { write_pending_(true); }
+
+std::size_t rotating_file_sink::pending_lines() const noexcept {
+    return static_cast<std::size_t>(std::count(pending_.begin(), pending_.end(), '\n'));
+}
 
 // `now`: try even within the pause after a failure (flushes and rotations)
 bool rotating_file_sink::write_pending_(bool now) {

@@ -1,0 +1,116 @@
+#include "sinks/file_output.h"
+
+#include <fmt/format.h>
+
+#include <slotlog/detail/utf8.h>
+#include <slotlog/outputs.h>
+#include <slotlog/platform.h>
+
+namespace slotlog {
+
+namespace {
+
+// closing a file that cannot be written: how many of the least recently
+// written are tried before one is closed with its lines (which are counted)
+constexpr int close_candidates = 8;
+
+void to_lower_ascii(std::string& s) {
+    for (auto& c : s) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+}
+
+} // namespace
+
+file_output::file_output(const output_config& cfg, problem_reporter report, clock_fn now)
+    : cfg_(cfg), report_(std::move(report)), now_(now ? std::move(now) : clock_fn([] { return clock::now(); })),
+      pattern_(cfg.path, cfg.local_time), flushed_at_(std::chrono::steady_clock::now()) {
+    if (!pattern_.has_placeholders()) {
+        key_ = name_ = detail::path_to_utf8(cfg_.path);
+        open_(true);
+    }
+}
+
+file_output::~file_output() = default;
+
+rotating_file_sink* file_output::single() const noexcept {
+    return pattern_.has_placeholders() || files_.empty() ? nullptr : files_.front().sink.get();
+}
+
+void file_output::log(const entry& e, const spdlog::details::log_msg& msg) {
+    const auto it = pattern_.has_placeholders() ? file_for_(e) : files_.begin();
+    it->written = flushed_at_;
+    it->sink->log(msg);
+}
+
+file_output::file_list::iterator file_output::file_for_(const entry& e) {
+    pattern_.expand(name_, e, pattern_.has_time() ? now_() : clock::time_point{});
+    // windows names files case-insensitively: WEB01 and web01 are one file
+    if constexpr (on_windows) {
+        key_ = name_;
+        to_lower_ascii(key_);
+    } else {
+        key_.swap(name_);
+    }
+    if (!files_.empty() && files_.front().key == key_) return files_.begin();
+    if (const auto found = by_key_.find(key_); found != by_key_.end()) {
+        files_.splice(files_.begin(), files_, found->second);
+        return files_.begin();
+    }
+    while (files_.size() >= cfg_.max_open_files) close_one_();
+    return open_(false);
+}
+
+file_output::file_list::iterator file_output::open_(bool must_open) {
+    // the name as the entry gave it (on windows the key is in lower case)
+    const auto& name = on_windows ? name_ : key_;
+    auto sink = std::make_shared<rotating_file_sink>(detail::path_from_utf8(name), cfg_.max_size, cfg_.max_files,
+                                                     report_, must_open);
+    sink->set_formatter(std::make_unique<line_formatter>());
+    sink->set_level(spdlog::level::trace);
+    files_.push_front({key_, std::move(sink), flushed_at_});
+    by_key_[key_] = files_.begin();
+    return files_.begin();
+}
+
+// closes the least recently written file that holds no unwritten lines
+void file_output::close_one_() {
+    auto it = std::prev(files_.end());
+    for (int tried = 0; tried < close_candidates; ++tried) {
+        it->sink->flush();
+        if (it->sink->pending_lines() == 0) return close_(it);
+        if (it == files_.begin()) break;
+        --it;
+    }
+    // every candidate fails to write: the oldest goes, and its lines are lost, counted
+    const auto last = std::prev(files_.end());
+    const auto lost = last->sink->pending_lines();
+    if (report_) {
+        report_(level::error, fmt::format("{} line(s) for {} lost: it cannot be written and {} other files are open "
+                                          "(max_open_files)",
+                                          lost, last->key, files_.size() - 1));
+    }
+    close_(last);
+}
+
+void file_output::close_(file_list::iterator it) {
+    by_key_.erase(it->key);
+    files_.erase(it);
+}
+
+void file_output::flush() {
+    flushed_at_ = std::chrono::steady_clock::now();
+    for (auto& f : files_) f.sink->flush();
+    if (!pattern_.has_placeholders()) return;
+    // files nobody wrote for a while are closed: yesterday's dated file, a host gone quiet
+    while (!files_.empty() && flushed_at_ - files_.back().written >= idle_close &&
+           files_.back().sink->pending_lines() == 0) {
+        close_(std::prev(files_.end()));
+    }
+}
+
+void file_output::rotate() {
+    for (auto& f : files_) f.sink->rotate();  // a failure is reported by the sink and retried
+}
+
+} // namespace slotlog

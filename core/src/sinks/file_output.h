@@ -1,0 +1,76 @@
+#pragma once
+
+// a file output: one rotating file, or, when its path has placeholders
+// ("logs/{host}/{app}.log"), one rotating file per expanded path, of which at
+// most max_open_files are open; the least recently written is closed first
+// and opened again (appending) when an entry needs it. writer thread only
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <spdlog/details/log_msg.h>
+
+#include <slotlog/config.h>
+#include <slotlog/entry.h>
+#include <slotlog/problem_reporter.h>
+#include <slotlog/rotating_file_sink.h>
+
+#include "sinks/path_template.h"
+
+namespace slotlog {
+
+class file_output {
+public:
+    // what picks dated files; tests pass their own clock
+    using clock_fn = std::function<clock::time_point()>;
+    // a file not written for this long is closed (rsyslog's dynafile closeTimeout is the same)
+    static constexpr auto idle_close = std::chrono::minutes(10);
+
+    // a plain path is opened now and throws std::runtime_error when it cannot
+    // be; files of a pattern are opened as entries come, and a failure is
+    // reported and retried by that file's sink
+    file_output(const output_config& cfg, problem_reporter report, clock_fn now = {});
+    ~file_output();
+    file_output(const file_output&) = delete;
+    file_output& operator=(const file_output&) = delete;
+
+    // the entry's line (msg) into the entry's file
+    void log(const entry& e, const spdlog::details::log_msg& msg);
+    void flush();
+    // rotates every open file
+    void rotate();
+
+    std::size_t open_files() const noexcept { return files_.size(); }
+    const path_template& pattern() const noexcept { return pattern_; }
+    // the sink of a plain path (tests and the retry pause); null with placeholders
+    rotating_file_sink* single() const noexcept;
+
+private:
+    struct open_file {
+        std::string key;
+        std::shared_ptr<rotating_file_sink> sink;
+        std::chrono::steady_clock::time_point written;
+    };
+    using file_list = std::list<open_file>;
+
+    file_list::iterator file_for_(const entry& e);
+    file_list::iterator open_(bool must_open);
+    void close_one_();
+    void close_(file_list::iterator it);
+
+    output_config cfg_;
+    problem_reporter report_;
+    clock_fn now_;
+    path_template pattern_;
+    file_list files_;                    // most recently written first
+    std::unordered_map<std::string, file_list::iterator> by_key_;
+    std::string name_, key_;             // the expanded path, and it as a key (reused)
+    std::chrono::steady_clock::time_point flushed_at_;
+};
+
+} // namespace slotlog
