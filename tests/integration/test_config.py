@@ -81,3 +81,26 @@ def test_the_windows_example_names_its_platform_only_output(env):
     r = run("check-config", str(example), env=env)
     assert r.returncode == 1
     assert "outputs[1].type" in r.stdout.decode() and "Windows" in r.stdout.decode(), r.stdout.decode()
+
+
+def test_check_config_names_bad_file_paths_and_their_keys(tmp_path, env):
+    cfg = write(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "logger"}],
+        "outputs": [
+            {"type": "file", "path": "logs/{hots}/{app}.log"},
+            {"type": "file", "path": "logs/{host.log"},
+            {"type": "file", "path": "logs/{host}.log", "max_open_files": 0, "time_zone": "CET"},
+            {"type": "file", "path": "logs/{host}/{app}-{date}.log", "max_open_files": 4096, "time_zone": "local"},
+        ]})
+    r = run("check-config", str(cfg), env=env)
+    assert r.returncode == 1
+    lines = r.stdout.decode().splitlines()
+    expected = {
+        "outputs[0].path": "unknown placeholder {hots} (known: {host}, {app}, {slot}, {level}, {date}",
+        "outputs[1].path": "is not closed",
+        "outputs[2].max_open_files": "",
+        "outputs[2].time_zone": "CET",
+    }
+    for key, words in expected.items():
+        assert any(l.startswith(f"{cfg}: {key}: ") and words in l for l in lines), (key, lines)
+    assert len(lines) == len(expected), lines
