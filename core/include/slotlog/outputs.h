@@ -14,6 +14,7 @@
 
 namespace slotlog {
 
+class file_upkeep;
 class forward_output;
 class route_filter;
 
@@ -24,6 +25,7 @@ struct output {
     spdlog::sink_ptr sink;                     // null for a forward output
     std::shared_ptr<forward_output> forward;   // forward outputs only
     std::shared_ptr<rotating_file_sink> file;  // file outputs only, for rotate
+    std::shared_ptr<file_upkeep> upkeep;       // file outputs with compress or retention: shared by its sinks
     std::shared_ptr<const route_filter> filter;  // match and exclude; null: every entry
     std::string describe;                      // "file:/var/log/slotlog.log"
     bool drop_timestamp = false;               // syslog and the event log stamp their own time
