@@ -183,12 +183,14 @@ void file_upkeep::run_() noexcept {
         }
     };
     guarded([&] { recover_(); }, "the start-up check");
+    bool stopping = false;
     {
         std::lock_guard lock(mutex_);
         recovered_ = true;
         checking_ = true;
+        stopping = stop_;
     }
-    guarded([&] { retention_(); }, "retention");
+    if (!stopping) guarded([&] { retention_(); }, "retention");
     auto next = std::chrono::steady_clock::now() + settings_.check_interval;
     std::unique_lock lock(mutex_);
     checking_ = false;
