@@ -148,4 +148,5 @@ def test_max_total_size_deletes_the_oldest_first(tmp_path, env, collectors):
     assert c.stop() == 0
     # 50 KiB + the current file's few hundred bytes: the two oldest go, then it fits
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt", "s.1.log.gz", "s.2.log", "s.3.log.gz", "s.log"]
-    assert any("retention deleted 2 file(s) (0.0 MiB)" in l for l in read_lines(log))
+    assert any(f"retention deleted 2 file(s) (0.0 MiB) of {log}, the oldest, to keep them within 35 KiB" in l
+               for l in read_lines(log))

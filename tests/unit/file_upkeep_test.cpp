@@ -276,3 +276,24 @@ TEST(file_upkeep, the_destructor_joins_with_jobs_queued) {
     const auto left = names(dir.path());
     EXPECT_FALSE(std::any_of(left.begin(), left.end(), [](const std::string& n) { return n.ends_with(".part"); }));
 }
+
+TEST(file_upkeep, age_and_size_in_one_round_are_one_notice) {
+    temp_dir dir;
+    const auto path = dir / "app.log";
+    for (int i = 1; i <= 4; ++i) {
+        put(dir / fmt::format("app.{}.log", i), std::string(1000, 'x'));
+        age(dir / fmt::format("app.{}.log", i), std::chrono::hours(i == 4 ? 24 * 40 : i));
+    }
+    reports r;
+    auto s = settings_for(path);
+    s.max_age = 30 * 24h;  // .4 goes by age
+    s.max_total_size = 1500;  // then .3 and .2 by size
+    file_upkeep u(s, r.reporter());
+    u.start();
+    ASSERT_TRUE(settled(u));
+    EXPECT_EQ(names(dir.path()), (std::set<std::string>{"app.1.log"}));
+    ASSERT_EQ(r.seen.size(), 1u);
+    EXPECT_EQ(r.seen[0].second, fmt::format("retention deleted 1 file(s) (0.0 MiB) of {} older than 30d, and 2 file(s) "
+                                            "(0.0 MiB) more, the oldest, to keep them within 1500 bytes",
+                                            path.string()));
+}

@@ -44,6 +44,14 @@ std::string describe_age(std::chrono::seconds age) {
 
 std::string mib(std::uint64_t bytes) { return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20)); }
 
+// a configured size as it was most likely written: "10 GiB", "1500 bytes"
+std::string describe_limit(std::uint64_t bytes) {
+    if (bytes % (1ull << 30) == 0) return fmt::format("{} GiB", bytes >> 30);
+    if (bytes % (1u << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
+    if (bytes % (1u << 10) == 0) return fmt::format("{} KiB", bytes >> 10);
+    return fmt::format("{} bytes", bytes);
+}
+
 } // namespace
 
 file_family fixed_path_family(const fs::path& path) {
@@ -373,14 +381,18 @@ void file_upkeep::retention_() {
             bytes[1] += f.size;
         }
     }
+    // one notice a round: "retention deleted 3 file(s) (1.2 MiB) of logs/a.log older than 30d"
+    std::string what;
     if (count[0] > 0) {
-        report_(level::notice, fmt::format("retention deleted {} file(s) ({}) of {} older than {}", count[0],
-                                           mib(bytes[0]), settings_.describe, describe_age(settings_.max_age)));
+        what = fmt::format("{} file(s) ({}) of {} older than {}", count[0], mib(bytes[0]), settings_.describe,
+                           describe_age(settings_.max_age));
     }
     if (count[1] > 0) {
-        report_(level::notice, fmt::format("retention deleted {} file(s) ({}) of {}, the oldest, to keep them within {}",
-                                           count[1], mib(bytes[1]), settings_.describe, mib(settings_.max_total_size)));
+        what += what.empty() ? fmt::format("{} file(s) ({}) of {}, ", count[1], mib(bytes[1]), settings_.describe)
+                             : fmt::format(", and {} file(s) ({}) more, ", count[1], mib(bytes[1]));
+        what += fmt::format("the oldest, to keep them within {}", describe_limit(settings_.max_total_size));
     }
+    if (!what.empty()) report_(level::notice, "retention deleted " + what);
     if (failures > 0) {
         report_(level::warning, fmt::format("retention could not delete {} file(s) of {}: {}; retrying at the next "
                                             "check",
