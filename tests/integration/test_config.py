@@ -104,3 +104,25 @@ def test_check_config_names_bad_file_paths_and_their_keys(tmp_path, env):
     for key, words in expected.items():
         assert any(l.startswith(f"{cfg}: {key}: ") and words in l for l in lines), (key, lines)
     assert len(lines) == len(expected), lines
+
+
+def test_check_config_names_bad_compress_and_retention_keys(tmp_path, env):
+    cfg = write(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "logger"}],
+        "outputs": [{"type": "file", "path": "x.log", "compress": "zip", "max_age": "30 days",
+                     "max_total_size": "-1GiB"}],
+    })
+    r = run("check-config", str(cfg), env=env)
+    assert r.returncode == 1
+    lines = r.stdout.decode().splitlines()
+    assert any(l.startswith(f"{cfg}: outputs[0].compress: ") and "gzip or none" in l for l in lines), lines
+    assert any(l.startswith(f"{cfg}: outputs[0].max_age: ") and "30 days" in l for l in lines), lines
+    assert any(l.startswith(f"{cfg}: outputs[0].max_total_size: ") for l in lines), lines
+    assert len(lines) == 3, lines
+    good = write(tmp_path, {
+        "inputs": [{"type": "mailslot", "name": "logger"}],
+        "outputs": [{"type": "file", "path": "x.log", "compress": "gzip", "max_age": "30d",
+                     "max_total_size": "10GiB"}],
+    }, "good.json")
+    r = run("check-config", str(good), env=env)
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()

@@ -113,3 +113,55 @@ def test_hostile_host_and_app_names_stay_below_the_folder(tmp_path, collectors):
     new = set(files_below(tmp_path)) - before
     assert all(logs in p.parents or p.parent == tmp_path for p in new), sorted(new)
     assert not outside.exists()
+
+
+def test_per_host_files_rotate_compress_and_keep_to_their_retention(tmp_path, collectors):
+    """Each host's file rotates on its own and its backups become .gz; retention deletes
+    old files that the pattern can produce and nothing else below logs/."""
+    import gzip
+    import subprocess
+    import time
+    logs = tmp_path / "logs"
+    # files of an earlier run, a month old: of the pattern (deleted) and not (kept)
+    old = time.time() - 31 * 86400
+    doomed = [logs / "old01" / "app.log", logs / "old01" / "app.2.log.gz", logs / "web00" / "app.7.log"]
+    kept = [logs / "web00" / "notes.txt", logs / "web00" / "app.log.bak", logs / "readme.log",
+            logs / "a" / "b" / "app.log"]
+    for p in doomed + kept:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("old\n")
+        os.utime(p, (old, old))
+    c, port = start(tmp_path, collectors, str(logs / "{host}" / "{app}.log"), max_size="4KiB", max_files=50,
+                    compress="gzip", max_age="30d", max_open_files=3)
+    hosts = [f"web{h:02}" for h in range(5)]
+    sent = {h: [f"{h} line {i:04} " + "y" * 40 for i in range(300)] for h in hosts}
+    for i in range(300):
+        send_json(port, [{"msg": sent[h][i], "host": h, "app": "app"} for h in hosts])
+
+    def lines_of(host):
+        out = []
+        folder = logs / host
+        for p in sorted(folder.iterdir()):
+            if p.name.endswith(".log.gz"):
+                out += gzip.decompress(p.read_bytes()).decode().splitlines()
+            elif p.name.endswith(".log"):
+                out += read_lines(p)
+        return [message_of(l) for l in out]
+
+    def done():
+        try:
+            return all(sorted(m for m in lines_of(h) if m and " line " in m) == sent[h] for h in hosts) and \
+                not any(p.name.endswith(".part") or (p.name.endswith(".log") and p.name.count(".") > 1)
+                        for p in logs.rglob("*"))
+        except (OSError, EOFError):
+            return False  # a rotation or compression between listing and reading
+    wait_for(done, 60, "every host's lines written, and its backups compressed")
+    c.stop()
+    for h in hosts:
+        gz = [p for p in (logs / h).iterdir() if p.name.endswith(".gz")]
+        assert len(gz) >= 3, h
+        for p in gz:
+            r = subprocess.run(["gzip", "-t", str(p)], capture_output=True)
+            assert r.returncode == 0, (p, r.stderr)
+    assert not [p for p in doomed if p.exists()]
+    assert all(p.exists() for p in kept)

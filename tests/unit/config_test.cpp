@@ -639,6 +639,39 @@ TEST(config, max_files) {
     EXPECT_TRUE(only_problem(at("-9223372036854775809"), "outputs[0].max_files", "expected an integer"));
 }
 
+TEST(config, compress_max_age_and_max_total_size) {
+    const auto at = [](std::string_view key, std::string_view v) {
+        return with_outputs(R"({"type": "file", "path": "a", ")" + std::string(key) + "\": " + std::string(v) + "}");
+    };
+    const auto plain = parse(with_outputs(R"({"type": "file", "path": "a"})")).outputs[0];
+    EXPECT_EQ(plain.compress, slotlog::file_compression::none);
+    EXPECT_EQ(plain.max_age, std::chrono::seconds(0));
+    EXPECT_EQ(plain.max_total_size, 0u);
+
+    EXPECT_EQ(parse(at("compress", "\"gzip\"")).outputs[0].compress, slotlog::file_compression::gzip);
+    EXPECT_EQ(parse(at("compress", "\"none\"")).outputs[0].compress, slotlog::file_compression::none);
+    EXPECT_TRUE(only_problem(at("compress", "\"lz4\""), "outputs[0].compress",
+                             "unknown compression \"lz4\"; expected gzip or none"));
+    EXPECT_TRUE(only_problem(at("compress", "\"gzp\""), "outputs[0].compress", "(did you mean \"gzip\"?)"));
+    EXPECT_TRUE(only_problem(at("compress", "true"), "outputs[0].compress", "expected a string: gzip or none"));
+
+    EXPECT_EQ(parse(at("max_age", "\"30d\"")).outputs[0].max_age, std::chrono::hours(30 * 24));
+    EXPECT_EQ(parse(at("max_age", "\"90s\"")).outputs[0].max_age, std::chrono::seconds(90));
+    EXPECT_EQ(parse(at("max_age", "\"0\"")).outputs[0].max_age, std::chrono::seconds(0));
+    EXPECT_EQ(parse(at("max_age", "0")).outputs[0].max_age, std::chrono::seconds(0));
+    EXPECT_TRUE(only_problem(at("max_age", "\"30 days\""), "outputs[0].max_age", "invalid duration \"30 days\""));
+    EXPECT_TRUE(only_problem(at("max_age", "30"), "outputs[0].max_age", "expected a duration such as \"30d\""));
+    EXPECT_TRUE(only_problem(at("max_age", "\"40000d\""), "outputs[0].max_age", "too long"));
+
+    EXPECT_EQ(parse(at("max_total_size", "\"1GiB\"")).outputs[0].max_total_size, 1ull << 30);
+    EXPECT_EQ(parse(at("max_total_size", "0")).outputs[0].max_total_size, 0u);
+    EXPECT_TRUE(only_problem(at("max_total_size", "\"1XB\""), "outputs[0].max_total_size", "invalid size \"1XB\""));
+    EXPECT_TRUE(only_problem(at("max_total_size", "-1"), "outputs[0].max_total_size", "cannot be negative"));
+
+    // file outputs only
+    EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "compress": "gzip"})"), "outputs[0].compress", ""));
+}
+
 TEST(config, formats_levels_and_facilities) {
     EXPECT_TRUE(only_problem(with_outputs(R"({"type": "console", "format": "xml"})"), "outputs[0].format",
                              "unknown format \"xml\"; expected text or json"));

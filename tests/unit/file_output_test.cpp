@@ -187,6 +187,20 @@ TEST(path_template, could_produce_only_what_the_pattern_can_make) {
     EXPECT_FALSE(by_level.could_produce("errors.log"));
 }
 
+TEST(path_template, rotated_from_names_the_current_file_only_where_it_is_certain) {
+    const path_template t("/l/{host}/{app}.log");
+    EXPECT_EQ(t.rotated_from("web01/billing.3.log"), std::nullopt);  // app "billing.3" could be current
+    const path_template by_host("/l/{host}.log");
+    EXPECT_EQ(by_host.rotated_from("192.0.2.7.log"), std::nullopt);  // host 192.0.2.7's own file
+    EXPECT_EQ(by_host.rotated_from("web.3.log.gz"), std::nullopt);
+    const path_template dated("/l/{host}-{date}.log");
+    EXPECT_EQ(dated.rotated_from("web-2026-12-01.3.log"), fs::path("web-2026-12-01.log"));
+    EXPECT_EQ(dated.rotated_from("web-2026-12-01.log"), std::nullopt);
+    EXPECT_EQ(dated.rotated_from("notes.3.log"), std::nullopt);
+    const path_template by_level("/l/x/{level}.log");
+    EXPECT_EQ(by_level.rotated_from("error.12.log"), fs::path("error.log"));
+}
+
 TEST(path_template, no_hostile_name_leaves_the_folder_or_names_a_device) {
     const path_template t("/srv/logs/{host}/{app}.log");
     for (const auto& name : hostile_names) {

@@ -78,6 +78,9 @@ struct route_rules {
     bool empty() const noexcept { return host.empty() && app.empty() && slot.empty(); }
 };
 
+// what a file output does with its rotated files
+enum class file_compression { none, gzip };
+
 struct output_config {
     std::string type;                    // "file" | "console" | "syslog" | "eventlog" | "forward"
     level min_level = level::trace;
@@ -87,6 +90,9 @@ struct output_config {
     std::uint32_t max_files = 10;        // file: total number of files kept, current included
     std::uint32_t max_open_files = 64;   // file with placeholders: files held open at once
     bool local_time = false;             // file: {date} and {hour} in local time, not utc
+    file_compression compress = file_compression::none;  // file: rotated files as name.1.log.gz
+    std::chrono::seconds max_age{0};     // file: older files of this output are deleted (0: off)
+    std::uint64_t max_total_size = 0;    // file: all its files together, oldest deleted first (0: off)
     std::string source = "slotlog";      // eventlog
     std::string ident = "slotlog";       // syslog
     std::string facility = "user";       // syslog, forward

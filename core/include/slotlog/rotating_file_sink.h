@@ -16,6 +16,7 @@
 namespace slotlog {
 
 class append_file;
+class file_upkeep;
 
 // a sink tells the collector about trouble it handled (rotation failed, write
 // failed) through a problem_reporter: the collector turns it into an entry of its own
@@ -31,6 +32,13 @@ class append_file;
 // once, retries every second and says when it works again and how many lines
 // were lost. a file deleted or moved away while open (its folder removed) is
 // noticed before the next write, created again and reported.
+//
+// with a file_upkeep that compresses, the chain holds name.N.log and
+// name.N.log.gz alike and shifts both; current -> name.1.log, which is then
+// queued for gzip on the upkeep's thread. a rotation never renames a file
+// being compressed: it first waits until the upkeep has no job of this file
+// (back-pressure on the writer only when rotations come faster than gzip).
+// the current file is held (never deleted by retention) while it is open.
 // single-threaded (the collector's writer thread is its only user)
 class rotating_file_sink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
 public:
@@ -41,9 +49,11 @@ public:
 
     // creates missing folders and opens (appends to) the file; throws
     // std::runtime_error when it cannot, unless !must_open: then the failure
-    // is reported and retried like a failed write
+    // is reported and retried like a failed write. `upkeep`: the output's
+    // compression and retention, or null for neither
     rotating_file_sink(std::filesystem::path path, std::uint64_t max_size, std::uint32_t max_files,
-                       problem_reporter report, bool must_open = true);
+                       problem_reporter report, std::shared_ptr<file_upkeep> upkeep = nullptr,
+                       bool must_open = true);
     ~rotating_file_sink() override;
 
     // rotates now unless the current file is empty; false if the rotation failed
@@ -66,6 +76,7 @@ protected:
 
 private:
     bool rotate_files_();
+    bool shift_backups_(const std::function<bool(const std::filesystem::path&, const std::string&)>& fail);
     bool write_pending_(bool now);
     bool open_file_();
     void write_failed_(const std::string& why);
@@ -76,6 +87,7 @@ private:
     std::uint64_t max_size_;
     std::uint32_t max_files_;
     problem_reporter report_fn_;
+    std::shared_ptr<file_upkeep> upkeep_;
     std::unique_ptr<append_file> file_;
     std::string pending_;        // complete lines not written yet
     std::uint64_t size_ = 0;     // file size plus pending_: what rotation goes by

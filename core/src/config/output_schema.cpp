@@ -15,11 +15,13 @@ namespace {
 
 constexpr std::uint64_t min_file_size = 1u << 10;
 constexpr std::uint32_t max_max_files = 1000;
+constexpr std::chrono::seconds max_max_age{100ll * 365 * 86400};
 
 constexpr std::uint32_t max_max_open_files = 4096;
 
 constexpr std::array<std::string_view, 2> format_names{"text", "json"};
 constexpr std::array<std::string_view, 2> time_zone_names{"utc", "local"};
+constexpr std::array<std::string_view, 2> compress_names{"gzip", "none"};
 constexpr std::array<std::string_view, 20> facility_names{
     "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron",
     "authpriv", "ftp", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"};
@@ -82,6 +84,25 @@ bool read_max_files(checker& c, const json& v, const std::string& at, output_con
     return n.has_value();
 }
 
+bool read_compress(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto s = c.enum_value(v, at, compress_names, "compression");
+    if (s) out.compress = *s == "gzip" ? file_compression::gzip : file_compression::none;
+    return s.has_value();
+}
+
+bool read_max_age(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto d = c.duration_value(v, at, max_max_age);
+    if (d) out.max_age = *d;
+    return d.has_value();
+}
+
+// 0: off
+bool read_max_total_size(checker& c, const json& v, const std::string& at, output_config& out) {
+    const auto n = c.size_value(v, at, 0);
+    if (n) out.max_total_size = *n;
+    return n.has_value();
+}
+
 bool read_source(checker& c, const json& v, const std::string& at, output_config& out) {
     const auto s = c.non_empty_string(v, at, "an event source name such as \"slotlog\"");
     if (s) out.source = *s;
@@ -100,12 +121,15 @@ constexpr field<output_config> format_field{"format", read_format};
 constexpr field<output_config> match_field{"match", read_match};
 constexpr field<output_config> exclude_field{"exclude", read_exclude};
 
-constexpr std::array<field<output_config>, 9> file_fields{{
+constexpr std::array<field<output_config>, 12> file_fields{{
     {"path", read_path, "a file output needs a \"path\", e.g. \"logs/slotlog.log\""},
     {"max_size", read_max_size},
     {"max_files", read_max_files},
     {"max_open_files", read_max_open_files},
     {"time_zone", read_time_zone},
+    {"compress", read_compress},
+    {"max_age", read_max_age},
+    {"max_total_size", read_max_total_size},
     format_field,
     min_level_field,
     match_field,

@@ -8,6 +8,8 @@
 
 namespace slotlog {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 // closing a file that cannot be written: how many of the least recently
@@ -20,11 +22,33 @@ void to_lower_ascii(std::string& s) {
     }
 }
 
+// compression and retention of a file output, or null when it has neither
+std::shared_ptr<file_upkeep> make_upkeep(const output_config& cfg, const path_template& pattern,
+                                         const problem_reporter& report) {
+    const bool compress = cfg.compress == file_compression::gzip;
+    if (!compress && cfg.max_age.count() == 0 && cfg.max_total_size == 0) return nullptr;
+    upkeep_settings s;
+    s.folder = pattern.folder();
+    if (pattern.has_placeholders()) {
+        // the files of a pattern lie anywhere below the folder before its first placeholder
+        s.family.ours = [&pattern](const fs::path& relative) { return pattern.could_produce(relative); };
+        s.family.rotated_from = [&pattern](const fs::path& relative) { return pattern.rotated_from(relative); };
+    } else {
+        s.recursive = false;  // a fixed path: its folder's own files only
+        s.family = fixed_path_family(cfg.path);
+    }
+    s.compress = compress;
+    s.max_age = cfg.max_age;
+    s.max_total_size = cfg.max_total_size;
+    s.describe = detail::path_to_utf8(cfg.path);
+    return std::make_shared<file_upkeep>(std::move(s), report);
+}
+
 } // namespace
 
 file_output::file_output(const output_config& cfg, problem_reporter report, clock_fn now)
     : cfg_(cfg), report_(std::move(report)), now_(now ? std::move(now) : clock_fn([] { return clock::now(); })),
-      pattern_(cfg.path, cfg.local_time), flushed_at_(std::chrono::steady_clock::now()) {
+      pattern_(cfg.path, cfg.local_time), upkeep_(make_upkeep(cfg_, pattern_, report_)), flushed_at_(std::chrono::steady_clock::now()) {
     if (!pattern_.has_placeholders()) {
         key_ = name_ = detail::path_to_utf8(cfg_.path);
         open_(true);
@@ -65,7 +89,7 @@ file_output::file_list::iterator file_output::open_(bool must_open) {
     // the name as the entry gave it (on windows the key is in lower case)
     const auto& name = on_windows ? name_ : key_;
     auto sink = std::make_shared<rotating_file_sink>(detail::path_from_utf8(name), cfg_.max_size, cfg_.max_files,
-                                                     report_, must_open);
+                                                     report_, upkeep_, must_open);
     sink->set_formatter(std::make_unique<line_formatter>());
     sink->set_level(spdlog::level::trace);
     files_.push_front({key_, std::move(sink), flushed_at_});

@@ -20,6 +20,7 @@
 #include <slotlog/problem_reporter.h>
 #include <slotlog/rotating_file_sink.h>
 
+#include "sinks/file_upkeep.h"
 #include "sinks/path_template.h"
 
 namespace slotlog {
@@ -67,6 +68,7 @@ private:
     problem_reporter report_;
     clock_fn now_;
     path_template pattern_;
+    std::shared_ptr<file_upkeep> upkeep_;  // compression and retention; null: neither
     file_list files_;                    // most recently written first
     std::unordered_map<std::string, file_list::iterator> by_key_;
     std::string name_, key_;             // the expanded path, and it as a key (reused)

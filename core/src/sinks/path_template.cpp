@@ -176,6 +176,14 @@ void path_template::expand(std::string& out, const entry& e, clock::time_point n
     }
 }
 
+std::optional<std::filesystem::path> path_template::rotated_from(const std::filesystem::path& relative) const {
+    const auto name = template_text(relative);
+    if (name.ends_with(".gz") || name.ends_with(".gz.part") || std::regex_match(name, produced_)) return std::nullopt;
+    auto original = unrotated(name);
+    if (!original || !std::regex_match(*original, produced_)) return std::nullopt;
+    return detail::path_from_utf8(*original);
+}
+
 bool path_template::could_produce(const std::filesystem::path& relative) const {
     auto name = template_text(relative);
     // what compression makes of a file, finished or cut short by a crash

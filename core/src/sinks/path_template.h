@@ -40,6 +40,11 @@ public:
     // folder(): a file of the pattern, or one of its rotated (name.3.log) or
     // compressed (name.3.log.gz, and a .gz.part a crash left) forms
     bool could_produce(const std::filesystem::path& relative) const;
+    // for a rotated, not compressed file ("web01/app.3.log"), the file it was
+    // rotated from ("web01/app.log"); nullopt for any other, and for a name
+    // that the pattern could also give a current file: with {host}.log,
+    // 192.0.2.7.log is host 192.0.2.7's, not backup 7 of host 192.0.2
+    std::optional<std::filesystem::path> rotated_from(const std::filesystem::path& relative) const;
 
 private:
     enum class part : std::uint8_t { text, host, app, slot, level, date, year, month, day, hour };

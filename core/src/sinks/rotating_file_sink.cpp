@@ -8,6 +8,8 @@
 
 #include "sinks/append_file.h"
 #include "sinks/file_ops.h"
+#include "sinks/file_upkeep.h"
+#include "sinks/gzip_file.h"
 
 namespace slotlog {
 
@@ -28,9 +30,9 @@ std::error_code create_folder(const fs::path& path) {
 } // namespace
 
 rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, std::uint32_t max_files,
-                                       problem_reporter report, bool must_open)
+                                       problem_reporter report, std::shared_ptr<file_upkeep> upkeep, bool must_open)
     : path_(std::move(path)), max_size_(max_size), max_files_(max_files == 0 ? 1 : max_files),
-      report_fn_(std::move(report)), file_(std::make_unique<append_file>()) {
+      report_fn_(std::move(report)), upkeep_(std::move(upkeep)), file_(std::make_unique<append_file>()) {
     // append: a restart never truncates what is there
     const auto folder = create_folder(path_);
     if (auto why = file_->open(path_)) {
@@ -42,6 +44,7 @@ rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, st
                                              folder ? "cannot create its folder: " + folder.message() : *why));
     }
     size_ = file_->size();
+    if (upkeep_) upkeep_->hold(path_);
 }
 
 rotating_file_sink::~rotating_file_sink() {
@@ -51,6 +54,8 @@ rotating_file_sink::~rotating_file_sink() {
         write_pending_(true);
     } catch (...) {
     }
+    file_->close();
+    if (upkeep_) upkeep_->release(path_);
 }
 
 fs::path rotating_file_sink::backup_path(const fs::path& path, std::uint32_t index) {
@@ -75,7 +80,11 @@ void rotating_file_sink::sink_it_(const spdlog::details::log_msg& msg) {
     if (pending_.size() >= buffer_size) write_pending_(false);
 }
 
-void rotating_file_sink::flush_() { write_pending_(true); }
+void rotating_file_sink::flush_() {
+    // the upkeep starts on the writer thread, after a reload's old outputs are gone
+    if (upkeep_) upkeep_->start();
+    write_pending_(true);
+}
 
 std::size_t rotating_file_sink::pending_lines() const noexcept {
     return static_cast<std::size_t>(std::count(pending_.begin(), pending_.end(), '\n'));
@@ -165,7 +174,10 @@ bool rotating_file_sink::rotate() {
     if (!write_pending_(true)) return false;
     if (file_->size() == 0) return true;
     file_->close();
+    const bool compress = upkeep_ && upkeep_->compress() && max_files_ > 1;
+    if (upkeep_) upkeep_->begin_rotation(path_);
     const bool rotated = rotate_files_();
+    if (upkeep_) upkeep_->end_rotation(path_, rotated && compress ? std::optional(backup_path(path_, 1)) : std::nullopt);
     open_file_();
     if (rotated) {
         if (failed_rotations_ > 0) {
@@ -198,15 +210,30 @@ bool rotating_file_sink::rotate_files_() {
         fs::resize_file(path_, 0, ec);
         return ec ? fail(path_, ec.message()) : true;
     }
+    if (!shift_backups_(fail)) return false;
+    if (auto why = rename_file(path_, backup_path(path_, 1))) return fail(path_, *why);
+    return true;
+}
+
+// the backups one up, the oldest out. with compression each index may be a
+// .log or a .log.gz (or, after a crash, both: they move together)
+bool rotating_file_sink::shift_backups_(const std::function<bool(const fs::path&, const std::string&)>& fail) {
+    const bool gz = upkeep_ && upkeep_->compress();
     const auto oldest = backup_path(path_, max_files_ - 1);
     if (auto why = remove_file(oldest)) return fail(oldest, *why);
-    for (std::uint32_t i = max_files_ - 1; i >= 2; --i) {
-        const auto from = backup_path(path_, i - 1);
-        std::error_code ec;
-        if (!fs::exists(from, ec)) continue;
-        if (auto why = rename_file(from, backup_path(path_, i))) return fail(from, *why);
+    if (gz) {
+        if (auto why = remove_file(gz_path(oldest))) return fail(gz_path(oldest), *why);
     }
-    if (auto why = rename_file(path_, backup_path(path_, 1))) return fail(path_, *why);
+    for (std::uint32_t i = max_files_ - 1; i >= 2; --i) {
+        const auto from = backup_path(path_, i - 1), to = backup_path(path_, i);
+        std::error_code ec;
+        if (fs::exists(from, ec)) {
+            if (auto why = rename_file(from, to)) return fail(from, *why);
+        }
+        if (gz && fs::exists(gz_path(from), ec)) {
+            if (auto why = rename_file(gz_path(from), gz_path(to))) return fail(gz_path(from), *why);
+        }
+    }
     return true;
 }
 
