@@ -45,11 +45,7 @@ public:
             auto file = std::make_unique<file_tail>(path, filter_, out_, err_, true);
             if (!open_(*file)) continue;
             guarded_(*file, [&] { file->print_last(options_.lines, options_.follow); });
-            if (options_.follow) {
-                files_.emplace(path, std::move(file));
-            } else {
-                file->finish();
-            }
+            if (options_.follow) files_.emplace(path, std::move(file));
         }
         out_.flush();
         if (!options_.follow) return 0;
@@ -66,8 +62,6 @@ public:
             if (options_.on_poll) options_.on_poll();
             if (!progressed) std::this_thread::sleep_for(options_.poll_interval);
         }
-        for (auto& [path, file] : files_) file->finish();
-        out_.flush();
         return 0;
     }
 

@@ -59,8 +59,8 @@ last_entries read_last_entries(shared_read_file& file, std::size_t count, const 
         }
     }
     result.complete_end = pos + buf.size();
-    if (count_partial && !result.partial.empty() && count > 0) {
-        if (filter.passes(result.partial)) {
+    if (count_partial && !result.partial.empty()) {
+        if (count > 0 && filter.passes(result.partial)) {
             --count;
         } else {
             result.partial.clear();

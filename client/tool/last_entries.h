@@ -25,7 +25,7 @@ struct last_entries {
 
 // the last `count` entries of an open plain file that pass the filter, read
 // backwards in chunks. count_partial: an unfinished last line is one of them
-// (it is then in `partial`, not in `lines`)
+// (it is then in `partial`, not in `lines`; `partial` is empty when it is not)
 last_entries read_last_entries(shared_read_file& file, std::size_t count, const entry_filter& filter,
                                bool count_partial);
 

@@ -214,6 +214,12 @@ TEST_F(tail, unfinished_last_line_counts_as_an_entry) {
     write_file(log_, "a\nb\nc");
     options_.lines = 2;
     EXPECT_EQ(once(), "b\nc\n");
+    options_.lines = 0;
+    EXPECT_EQ(once(), "");
+    write_file(dir_ / "app.1.log", "x\ny");
+    write_file(log_, "c\n");
+    options_.lines = 2;
+    EXPECT_EQ(once(), "y\nc\n") << "a backup's unfinished last line too";
 }
 
 TEST_F(tail, across_read_chunks) {
@@ -646,7 +652,7 @@ TEST(tail_folder, log_files_are_the_current_ones) {
 
 TEST_F(tail, n_on_a_folder_is_n_of_each_file) {
     fs::create_directories(dir_ / "hostA");
-    write_file(dir_ / "hostA" / "app.log", numbered(0, 5, "a "));
+    write_file(dir_ / "hostA" / "app.log", numbered(0, 4, "a ") + "a 4");  // its last line unfinished
     write_file(dir_ / "hostA" / "app.1.log.gz", gzip(numbered(-3, 0, "a ")));
     write_file(dir_ / "hostB.log", numbered(0, 5, "b "));
     options_.path = dir_;
