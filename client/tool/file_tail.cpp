@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <ostream>
+#include <system_error>
 
 #include <slotlog/detail/utf8.h>
 
@@ -82,10 +83,34 @@ void file_tail::flush_partial_() {
 
 // follows the path to a new file (rotation) or back to the start (truncation)
 bool file_tail::check_path_() {
+    if (file_.is_open() && file_.delete_pending()) {
+        // deleted (windows): its last bytes, then let go so that the name is free again
+        drain_();
+        flush_partial_();
+        file_.close();
+        gone_ = true;
+        if (!in_folder_) err_ << "slotlog tail: '" << shown_ << "' has been deleted; waiting for it to come back\n";
+        missing_said_ = true;
+        return true;
+    }
     const auto now = identity_of(path_);
     gone_ = !now;
     if (!file_.is_open()) {
-        if (!now || !file_.open(path_)) return false;
+        if (!now) return false;
+        try {
+            if (!file_.open(path_)) return false;
+        } catch (const std::system_error& e) {
+            // windows: a deleted file that another process still holds refuses
+            // to open until its name goes; or no right to read it (yet)
+            if (!refused_said_) err_ << "slotlog tail: '" << shown_ << "': " << e.what() << "; trying again\n";
+            refused_said_ = true;
+            return false;
+        }
+        if (file_.delete_pending()) {
+            file_.close();
+            return false;
+        }
+        refused_said_ = false;
         id_ = file_.identity();
         offset_ = 0;
         err_ << "slotlog tail: '" << shown_ << "' has appeared; following it\n";

@@ -69,6 +69,7 @@ private:
     std::string pending_;  // bytes of a line whose newline has not come yet
     bool gone_ = false;
     bool missing_said_ = false;
+    bool refused_said_ = false;  // the path names a file that cannot be opened
     std::unique_ptr<char[]> buffer_;  // a chunk read at a time
 };
 
