@@ -53,7 +53,10 @@ public:
         auto next_scan = std::chrono::steady_clock::now() + options_.scan_interval;
         while (!stop.load()) {
             bool progressed = false;
-            for (auto& [path, file] : files_) progressed = guarded_(*file, [&] { return file->poll(); }) || progressed;
+            for (auto& entry : files_) {
+                file_tail& file = *entry.second;
+                progressed = guarded_(file, [&] { return file.poll(); }) || progressed;
+            }
             if (std::chrono::steady_clock::now() >= next_scan) {
                 progressed = scan_() || progressed;
                 next_scan = std::chrono::steady_clock::now() + options_.scan_interval;

@@ -78,6 +78,8 @@ std::optional<std::string> read_gzip_lines(shared_read_file& file,
         hand_lines(pending, on_line);
         if (rc == Z_STREAM_END) {
             member_ended = true;
+        } else if (rc == Z_BUF_ERROR && in.z.avail_in > 0) {
+            return std::string("corrupt data");  // no progress with input and room for output
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             return zlib_error(in, rc);
         }
