@@ -39,6 +39,10 @@ public:
     std::size_t read_at(std::uint64_t offset, char* buffer, std::size_t size);
     std::uint64_t size() const;
     file_identity identity() const;
+    // windows: the file was deleted while open and its name stays until the
+    // last handle closes (a reader that keeps it blocks a new file of that
+    // name). posix: never, the name goes at once
+    bool delete_pending() const noexcept;
 
 private:
     std::intptr_t handle_ = -1;          // posix: the descriptor; windows: the HANDLE

@@ -27,11 +27,20 @@ const cli::program_help help{
           {"--to ADDR", "send \\\\*\\ and \\\\DOMAIN\\ datagrams to ADDR (ipv4 address or host name), not to every "
                         "interface's broadcast address; repeatable [SLOTLOG_BROADCAST_TO, a comma list]"},
           {"--workgroup NAME", "the netbios group of \\\\*\\ datagrams (WORKGROUP) [SLOTLOG_WORKGROUP]"}}},
-        {"tail", "[-f] [-n N] [--level LEVEL] PATH",
-         "prints the last entries of a log file written by slotlogd",
-         {{"-n, --lines N", "how many entries (default 10)"},
-          {"-f, --follow", "then keep printing what is appended, across rotations (like tail -F); Ctrl+C stops"},
-          {"--level LEVEL", "only entries at least this severe"}}},
+        {"tail", "[-f] [-n N] [--level LEVEL] [--host GLOB] [--app GLOB] [--grep TEXT] PATH",
+         "prints the last entries of a log file written by slotlogd (PATH a file), of a .gz file, or of every log "
+         "file in a folder and below (PATH a folder: each *.log but the rotated name.N.log and .gz). the filters "
+         "combine: an entry is printed when it passes all of them",
+         {{"-n, --lines N", "how many entries that pass the filters (default 10); of a folder, N of each file, in "
+                            "path order. when the file holds fewer, the rest come from its rotated backups "
+                            "(name.1.log or name.1.log.gz, then .2, ...), oldest first"},
+          {"-f, --follow", "then keep printing what is appended, across rotations (like tail -F); Ctrl+C stops. a "
+                           "folder: every log file in it, and those that appear later from their first line"},
+          {"--level LEVEL", "only entries at least this severe"},
+          {"--host GLOB", "only entries whose host matches (* any run, ? one character, case ignored; an unknown "
+                          "host, - in a text line, is matched only by *)"},
+          {"--app GLOB", "only entries whose application matches, as --host"},
+          {"--grep TEXT", "only entries whose message holds TEXT, case ignored"}}},
         {"ctl", "{stop|reload|rotate|flush} [-s SLOT] --key-file FILE",
          "sends a SLOTLOG-CTL/1 control message signed with the collector's key (HMAC-SHA256, see "
          "docs/control.md): stop, reload the configuration, rotate the log files now, or flush every output",
@@ -40,9 +49,9 @@ const cli::program_help help{
     },
     {
         {"0", "success"},
-        {"1", "failure: a message could not be sent, a file could not be read"},
-        {"2", "usage error: unknown command or option, bad level, slot name, number, transport, port or workgroup "
-              "(also in a SLOTLOG_* variable)"},
+        {"1", "failure: a message could not be sent, a file could not be read, a .gz PATH is damaged"},
+        {"2", "usage error: unknown command or option, bad level, slot name, number, glob, transport, port or "
+              "workgroup (also in a SLOTLOG_* variable); tail -f of a .gz file"},
     },
 };
 

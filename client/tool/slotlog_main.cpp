@@ -15,9 +15,11 @@
 #include <stdexcept>
 #include <utility>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "console.h"
+#include "gzip_lines.h"
 #include "help.h"
 #include "tail.h"
 
@@ -200,15 +202,29 @@ std::size_t count_argument(const std::string& text) {
     return n;
 }
 
+// a --host or --app glob, checked so that a bad one is a usage error naming the option
+std::string glob_argument(const std::string& option, const std::string& text) {
+    if (const auto problem = slotlog::glob_problem(text)) throw usage_error("option " + option + ": " + *problem);
+    return text;
+}
+
 int tail_command(const std::vector<std::string>& args) {
     slotlog::tail_options options;
     const auto paths = slotlog::cli::options("tail")
                            .flag({"-f", "--follow"}, [&] { options.follow = true; })
                            .value({"-n", "--lines"}, [&](const std::string& v) { options.lines = count_argument(v); })
                            .value({"--level"}, [&](const std::string& v) { options.min_level = level_argument(v); })
+                           .value({"--host"}, [&](const std::string& v) { options.host = glob_argument("--host", v); })
+                           .value({"--app"}, [&](const std::string& v) { options.app = glob_argument("--app", v); })
+                           .value({"--grep"}, [&](const std::string& v) { options.grep = v; })
                            .parse(args, 2);
     if (paths.size() != 1) throw usage_error("tail needs exactly one PATH");
     options.path = slotlog::detail::path_from_utf8(paths[0]);
+    std::error_code ec;
+    if (options.follow && slotlog::is_gzip_name(slotlog::detail::path_to_utf8(options.path.filename())) &&
+        !std::filesystem::is_directory(options.path, ec)) {
+        throw usage_error("tail -f cannot follow '" + paths[0] + "': a .gz file does not grow (leave out -f)");
+    }
 
     static std::atomic<bool> stop{false};
     if (options.follow) slotlog::stop_on_interrupt(stop);

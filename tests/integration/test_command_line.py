@@ -50,6 +50,10 @@ def test_serve_and_check_config_take_the_three_forms(tmp_path, env, form):
     ("slotlog", ["send", "-s"], "send: option -s needs a value"),
     ("slotlog", ["tail", "--follow=yes", "x"], "tail: option --follow takes no value"),
     ("slotlog", ["tail", "--lnes", "3", "x"], "tail: unknown option '--lnes' (did you mean '--lines'?)"),
+    ("slotlog", ["tail", "--hots", "web*", "x"], "tail: unknown option '--hots' (did you mean '--host'?)"),
+    ("slotlog", ["tail", "--host", "", "x"], "option --host: the glob is empty (an unknown value is matched only by *)"),
+    ("slotlog", ["tail", "--app"], "tail: option --app needs a value"),
+    ("slotlog", ["tail", "-f", "x.1.log.gz"], "tail -f cannot follow 'x.1.log.gz': a .gz file does not grow"),
     ("slotlog", ["ctl", "stop", "--key-fil", "k"], "ctl: unknown option '--key-fil' (did you mean '--key-file'?)"),
 ])
 def test_usage_errors_say_what_is_wrong_and_exit_2(env, tool, args, said):
@@ -67,6 +71,13 @@ def test_slotlog_takes_the_long_forms_with_equals(tmp_path, env, collectors):
     assert any("WARNING" in l and " eq[" in l and l.endswith("]: with equals") for l in read_lines(log))
     r = run("slotlog", "tail", "--lines=1", str(log), env=env)
     assert r.returncode == 0 and b"slotlogd stopping" in r.stdout, r
+
+
+def test_tail_of_a_missing_path_says_so_and_exits_1(tmp_path, env):
+    for path in (tmp_path / "missing.log", tmp_path / "missing.1.log.gz"):
+        r = run("slotlog", "tail", "--host", "web*", str(path), env=env)
+        assert r.returncode == 1, r
+        assert r.stderr.decode() == f"slotlog tail: cannot open '{path}': no such file\n"
 
 
 COMMANDS = {"slotlogd": ["serve", "check-config", "install", "uninstall", "configure-service", "service"],

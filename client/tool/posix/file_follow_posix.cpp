@@ -64,4 +64,6 @@ file_identity shared_read_file::identity() const {
     return identity_from(st);
 }
 
+bool shared_read_file::delete_pending() const noexcept { return false; }
+
 } // namespace slotlog

@@ -83,4 +83,10 @@ file_identity shared_read_file::identity() const {
     return *id;
 }
 
+bool shared_read_file::delete_pending() const noexcept {
+    FILE_STANDARD_INFO info{};
+    if (!::GetFileInformationByHandleEx(as_handle(handle_), FileStandardInfo, &info, sizeof info)) return false;
+    return info.DeletePending != FALSE;
+}
+
 } // namespace slotlog

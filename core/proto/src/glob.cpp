@@ -1,4 +1,4 @@
-#include "route/glob.h"
+#include <slotlog/glob.h>
 
 #include <algorithm>
 
