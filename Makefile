@@ -66,8 +66,8 @@ test-fuzz: build-fuzz
 
 test: build-linux build-clang build-mingw test-fuzz test-linux test-asan test-mingw
 
-# slotlogd against rsyslogd on this machine (bench/README.md), forwarding too, about 9 minutes;
-# installs rsyslog if missing. Not part of test
+# slotlogd against rsyslogd on this machine (bench/README.md), per-host files and forwarding too,
+# about 11 minutes; installs rsyslog if missing. Not part of test
 bench: build-linux
 	@bench/install-deps
 	bench/run

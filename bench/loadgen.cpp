@@ -1,7 +1,7 @@
 // loadgen: the benchmark's load generator (POSIX only).
 //
 //   loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R] [--start-seq K]
-//           [--stamp] [--batch B] [--duration SECONDS] [--gso]
+//           [--stamp] [--batch B] [--duration SECONDS] [--gso] [--hosts H]
 //
 // Sends N RFC 3164 syslog lines that slotlogd and rsyslogd both parse:
 //
@@ -9,6 +9,10 @@
 //
 // each exactly SIZE bytes (padded with 'x'), with a sequence number (K, K+1, ...)
 // and, with --stamp, the CLOCK_REALTIME nanoseconds just before the send call.
+// --hosts H spreads them over H host names in the HOSTNAME field, host0000 ..
+// host<H-1> (at least 4 digits), round-robin by sequence number: message seq
+// comes from host (seq % H), so a reader can check which file it landed in.
+// The padding takes up the difference, the size stays SIZE.
 // Without --rate it sends at full speed with sendmmsg batches (UDP datagrams
 // the receiver cannot take are lost; a unix datagram socket blocks while the
 // receiver's queue is full, so nothing is lost there). --gso (UDP) hands the
@@ -62,6 +66,7 @@ struct options {
     std::size_t batch = 64;
     double duration = 0;  // seconds; 0: until N are sent
     bool gso = false;      // udp: UDP_SEGMENT, many datagrams per send
+    std::uint64_t hosts = 0;  // --hosts: host names to spread over; 0: benchhost
     std::string receive;   // --receive: the null collector's address
     int recv_buffer = 8 << 20;
 };
@@ -71,7 +76,7 @@ struct options {
     std::fprintf(stderr,
                  "usage: loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R msgs/s]\n"
                  "               [--start-seq K] [--stamp] [--batch B] [--duration SECONDS]\n"
-                 "               [--gso]\n"
+                 "               [--gso] [--hosts H]\n"
                  "       loadgen --receive HOST:PORT [--recv-buffer BYTES] [--batch B]\n");
     std::exit(2);
 }
@@ -109,6 +114,7 @@ options parse(int argc, char** argv) {
         else if (a == "--receive") o.receive = value();
         else if (a == "--recv-buffer") o.recv_buffer = number<int>(value(), "--recv-buffer");
         else if (a == "--duration") o.duration = number<double>(value(), "--duration");
+        else if (a == "--hosts") o.hosts = number<std::uint64_t>(value(), "--hosts");
         else if (a == "-h" || a == "--help") usage(nullptr);
         else usage("unknown argument");
     }
@@ -123,6 +129,7 @@ options parse(int argc, char** argv) {
     if (o.size > 65000) usage("-s: at most 65000 bytes");
     if (o.rate < 0) usage("--rate must be positive");
     if (o.duration < 0) usage("--duration must be positive");
+    if (o.hosts > 1'000'000'000) usage("--hosts: at most 1000000000");
     o.batch = std::clamp<std::size_t>(o.batch, 1, 4096);
     return o;
 }
@@ -191,11 +198,13 @@ void put_digits(char* p, std::uint64_t v, int width) {
     }
 }
 
-// one message buffer; the digits of seq and ts are patched in place per send
+// one message buffer; the digits of seq, ts and host are patched in place per send
 struct message {
     std::vector<char> bytes;
     std::size_t seq_at = 0;
-    std::size_t ts_at = 0;  // meaningful with --stamp
+    std::size_t ts_at = 0;    // meaningful with --stamp
+    std::size_t host_at = 0;  // meaningful with --hosts: the digits after "host"
+    int host_width = 0;
 };
 
 constexpr std::size_t max_gso_segments = 64;  // UDP_MAX_SEGMENTS of older kernels
@@ -209,9 +218,18 @@ message make_template(const options& o) {
     ::localtime_r(&t, &tm);
     char when[32];
     std::strftime(when, sizeof when, "%b %e %H:%M:%S", &tm);  // RFC 3164: "Nov  4 21:17:35"
-    const int n = std::snprintf(head, sizeof head, "<134>%s benchhost bench[%d]: seq=", when, static_cast<int>(::getpid()));
-    std::string s(head, static_cast<std::size_t>(n));
     message m;
+    std::string host = "benchhost";
+    if (o.hosts > 0) {
+        // as many digits as the last host needs, at least 4: host0000 .. host0999
+        m.host_width = 4;
+        for (std::uint64_t last = o.hosts - 1; last >= 10'000; last /= 10) ++m.host_width;
+        host = "host" + std::string(static_cast<std::size_t>(m.host_width), '0');
+    }
+    const int n = std::snprintf(head, sizeof head, "<134>%s %s bench[%d]: seq=", when, host.c_str(),
+                                static_cast<int>(::getpid()));
+    std::string s(head, static_cast<std::size_t>(n));
+    if (o.hosts > 0) m.host_at = s.find(host) + 4;
     m.seq_at = s.size();
     s.append(seq_width, '0');
     s += ' ';
@@ -395,6 +413,7 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < k; ++i) {
             char* m = buf.data() + i * msize;
             put_digits(m + tmpl.seq_at, o.start_seq + next + i, seq_width);
+            if (o.hosts > 0) put_digits(m + tmpl.host_at, (o.start_seq + next + i) % o.hosts, tmpl.host_width);
             if (o.stamp) put_digits(m + tmpl.ts_at, static_cast<std::uint64_t>(stamp), ts_width);
         }
         const std::size_t nsend = (k + per_send - 1) / per_send;
