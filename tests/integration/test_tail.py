@@ -221,9 +221,11 @@ def test_f_on_the_folder_of_a_real_per_host_output_misses_no_new_host(tmp_path, 
                                  "max_size": "2KiB", "max_files": 100, "compress": "gzip",
                                  "match": {"slot": "udp:*"}}]})
     c.wait_ready(tmp_path / "all.log")
-    logs.mkdir(exist_ok=True)
-    t = tails(tmp_path, env, "-n", "0", str(logs))
-    wait_for(lambda: t.err.exists(), what="tail to start")
+    # a file there before tail starts: once its line is printed, tail has made its first walk
+    (logs / "ready").mkdir(parents=True)
+    (logs / "ready" / "x.log").write_text("ready\n")
+    t = tails(tmp_path, env, "-n", "1", str(logs))
+    t.wait_printed("ready")
     sent = []
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         for i in range(60):

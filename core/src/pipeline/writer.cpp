@@ -17,6 +17,9 @@ namespace slotlog {
 namespace {
 
 constexpr auto writer_wait = std::chrono::milliseconds(250);
+// while a file output put off its flush (file_output::flush), the writer
+// waits no longer than this for the next batch: then it is idle, and flushes
+constexpr auto put_off_wait = std::chrono::milliseconds(50);
 // after a batch smaller than writer_full_batch the writer pauses before it
 // takes the next one: a steady stream then comes in large batches, with one
 // wake-up and one file write each, instead of a wake-up per entry. a reader
@@ -60,7 +63,7 @@ void writer::run_() noexcept {
     std::vector<queued> batch;
     last_flush_ = std::chrono::steady_clock::now();
     for (;;) {
-        const bool open = queue_.pop_batch(batch, writer_wait);
+        const bool open = queue_.pop_batch(batch, dirty_ ? put_off_wait : writer_wait);
         take_replacement_();
         const bool pause = write_batch_(batch);
         if (!open) break;
@@ -113,9 +116,12 @@ void writer::after_batch_(bool wrote) noexcept {
     // not, once a second: a file that could not be written retries what it
     // kept. forward queues take each batch in one write
     if (flush_requested || (dirty_ && queue_.size() == 0) || now - last_flush_ >= flush_interval) {
-        flush_();
-        last_flush_ = now;
-        dirty_ = false;
+        // right after a batch, with more likely to come, an output with many
+        // files may put its flush off (file_output::flush): the writer stays
+        // dirty and flushes on its next pass
+        const bool soon = wrote && !flush_requested && now - last_flush_ < flush_interval;
+        dirty_ = flush_(soon);
+        if (!dirty_) last_flush_ = now;
     } else {
         flush_forwards_();
     }
@@ -193,16 +199,18 @@ void writer::rotate_files_() noexcept {
     }
 }
 
-void writer::flush_() noexcept {
+bool writer::flush_(bool soon) noexcept {
     flush_forwards_();
+    bool put_off = false;
     for (auto& o : *outputs_) {
         try {
-            if (o.file) o.file->flush();
+            if (o.file) put_off = !o.file->flush(soon) || put_off;
             if (o.sink) o.sink->flush();
         } catch (...) {
             counters_.output_errors.fetch_add(1, std::memory_order_relaxed);
         }
     }
+    return put_off;
 }
 
 void writer::flush_forwards_() noexcept {

@@ -62,7 +62,9 @@ private:
     bool carry_out_requests_() noexcept;
     void report_drops_(bool final) noexcept;
     void write_stats_(std::chrono::steady_clock::time_point now) noexcept;
-    void flush_() noexcept;
+    // soon: more entries are likely to come at once, and an output may put
+    // its flush off; true if one did
+    bool flush_(bool soon = false) noexcept;
     void flush_forwards_() noexcept;
     void rotate_files_() noexcept;
     void finish_() noexcept;

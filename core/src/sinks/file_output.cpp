@@ -122,15 +122,18 @@ void file_output::close_(file_list::iterator it) {
     files_.erase(it);
 }
 
-void file_output::flush() {
-    flushed_at_ = std::chrono::steady_clock::now();
+bool file_output::flush(bool soon) {
+    const auto now = std::chrono::steady_clock::now();
+    if (soon && pattern_.has_placeholders() && now - flushed_at_ < put_off_limit) return false;
+    flushed_at_ = now;
     for (auto& f : files_) f.sink->flush();
-    if (!pattern_.has_placeholders()) return;
+    if (!pattern_.has_placeholders()) return true;
     // files nobody wrote for a while are closed: yesterday's dated file, a host gone quiet
     while (!files_.empty() && flushed_at_ - files_.back().written >= idle_close &&
            files_.back().sink->pending_lines() == 0) {
         close_(std::prev(files_.end()));
     }
+    return true;
 }
 
 void file_output::rotate() {

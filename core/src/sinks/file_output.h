@@ -42,7 +42,12 @@ public:
 
     // the entry's line (msg) into the entry's file
     void log(const entry& e, const spdlog::details::log_msg& msg);
-    void flush();
+    // writes what the files hold. soon (more entries are likely to come at
+    // once): a path with placeholders flushes at most every put_off_limit and
+    // returns false when it put the flush off, so that a steady stream to a
+    // thousand files costs a write per file every tenth of a second, not per batch
+    bool flush(bool soon = false);
+    static constexpr auto put_off_limit = std::chrono::milliseconds(100);
     // rotates every open file
     void rotate();
 
