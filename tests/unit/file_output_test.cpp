@@ -137,9 +137,13 @@ TEST(path_template, expands_each_placeholder) {
     e.lvl = level::warning;
     std::string out;
     t.expand(out, e, {});
-    EXPECT_EQ(out, "/var/log/slotlog/WEB01/billing-warning-logger.log");
+    EXPECT_EQ(out, "WEB01/billing-warning-logger.log");
     t.expand(out, from("", ""), {});
-    EXPECT_EQ(out, "/var/log/slotlog/-/--info-logger.log");
+    EXPECT_EQ(out, "-/--info-logger.log");
+    const path_template mid("/var/log/app-{app}.log");  // a placeholder inside a file name
+    EXPECT_EQ(mid.folder(), fs::path("/var/log/"));
+    mid.expand(out, e, {});
+    EXPECT_EQ(out, "app-billing.log");
 }
 
 TEST(path_template, dates_are_utc_unless_local) {
@@ -150,11 +154,11 @@ TEST(path_template, dates_are_utc_unless_local) {
     // 2026-12-01T23:59:59Z, then one second later
     const auto t0 = clock::time_point(std::chrono::seconds(1796169599));
     t.expand(out, from("h"), t0);
-    EXPECT_EQ(out, "/l/2026-12-01/20261201-23.log");
+    EXPECT_EQ(out, "2026-12-01/20261201-23.log");
     t.expand(out, from("h"), t0 + std::chrono::seconds(1));
-    EXPECT_EQ(out, "/l/2026-12-02/20261202-00.log");
+    EXPECT_EQ(out, "2026-12-02/20261202-00.log");
     t.expand(out, from("h"), t0);  // back again: the cache follows
-    EXPECT_EQ(out, "/l/2026-12-01/20261201-23.log");
+    EXPECT_EQ(out, "2026-12-01/20261201-23.log");
 }
 
 TEST(path_template, a_plain_path_is_its_own_folder) {
@@ -206,7 +210,7 @@ TEST(path_template, no_hostile_name_leaves_the_folder_or_names_a_device) {
     for (const auto& name : hostile_names) {
         std::string out;
         t.expand(out, from(name, name), {});
-        const auto p = detail::path_from_utf8(out);
+        const auto p = t.folder() / detail::path_from_utf8(out);
         const auto normal = p.lexically_normal();
         EXPECT_EQ(normal, p) << "'" << name << "' -> " << out;
         const auto rel = normal.lexically_relative("/srv/logs");

@@ -12,9 +12,12 @@ namespace {
 
 // a reader whose transport blocks its senders (origin::blocks_sender) waits
 // for room while this many entries are queued (at most half of
-// queue.max_entries), this long at a time, instead of filling the queue
+// queue.max_entries), this long at a time, instead of filling the queue. a
+// batch can hold the writer for most of a second when it must create a
+// thousand files (a cold start of per-host files: about 0.75 ms a file on
+// ext4), and only a writer that takes nothing for this long is stuck
 constexpr std::size_t sender_wait_limit = 2048;
-constexpr auto sender_max_wait = std::chrono::milliseconds(200);
+constexpr auto sender_max_wait = std::chrono::seconds(2);
 
 std::int64_t unix_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())

@@ -21,7 +21,7 @@ namespace slotlog {
 // to decode. it only reads, so that a socket is drained as fast as it fills;
 // it never blocks on the outputs. a reader whose transport holds back its
 // senders (origin::blocks_sender) waits for room in the queue instead, at
-// most 200 ms at a time, rather than dropping
+// most 2 s at a time, rather than dropping
 class hand_off final : public message_handler {
 public:
     struct host_requests {

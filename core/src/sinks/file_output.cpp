@@ -88,8 +88,9 @@ file_output::file_list::iterator file_output::file_for_(const entry& e) {
 file_output::file_list::iterator file_output::open_(bool must_open) {
     // the name as the entry gave it (on windows the key is in lower case)
     const auto& name = on_windows ? name_ : key_;
-    auto sink = std::make_shared<rotating_file_sink>(detail::path_from_utf8(name), cfg_.max_size, cfg_.max_files,
-                                                     report_, upkeep_, must_open);
+    auto path = pattern_.has_placeholders() ? pattern_.folder() / detail::path_from_utf8(name) : cfg_.path;
+    auto sink = std::make_shared<rotating_file_sink>(std::move(path), cfg_.max_size, cfg_.max_files, report_, upkeep_,
+                                                     must_open);
     sink->set_formatter(std::make_unique<line_formatter>());
     sink->set_level(spdlog::level::trace);
     files_.push_front({key_, std::move(sink), flushed_at_});
@@ -112,7 +113,7 @@ void file_output::close_one_() {
     if (report_) {
         report_(level::error, fmt::format("{} line(s) for {} lost: it cannot be written and {} other files are open "
                                           "(max_open_files)",
-                                          lost, last->key, files_.size() - 1));
+                                          lost, detail::path_to_utf8(last->sink->path()), files_.size() - 1));
     }
     close_(last);
 }

@@ -110,14 +110,12 @@ path_template::path_template(const std::filesystem::path& path, bool local_time)
     folder_ = detail::path_from_utf8(std::string_view(text).substr(0, folder_text_size_));
 
     std::string pattern;
+    // the pieces below the folder: expand gives the path relative to it
     auto add_text = [&](std::string_view t, std::size_t at) {
-        if (t.empty()) return;
+        if (at + t.size() <= folder_text_size_) return;
+        t.remove_prefix(at < folder_text_size_ ? folder_text_size_ - at : 0);
         pieces_.push_back({part::text, std::string(t)});
-        // the folder's own text is not part of a relative name
-        if (at + t.size() > folder_text_size_) {
-            const auto skip = at < folder_text_size_ ? folder_text_size_ - at : 0;
-            pattern += regex_escape(t.substr(skip));
-        }
+        pattern += regex_escape(t);
     };
     std::size_t i = 0;
     while (i < text.size()) {

@@ -33,7 +33,8 @@ public:
     // the folder before the first placeholder (a plain path: its folder)
     const std::filesystem::path& folder() const noexcept { return folder_; }
 
-    // the file of `e` written at `now`, as utf-8 text (a key for open files)
+    // the file of `e` written at `now`, relative to folder(), as utf-8 text
+    // with '/' between folders (short: it is the key of the open files)
     void expand(std::string& out, const entry& e, clock::time_point now) const;
 
     // true for a file this output can have made, given by its path relative to
@@ -62,7 +63,7 @@ private:
 
     std::vector<piece> pieces_;
     std::filesystem::path folder_;
-    std::size_t folder_text_size_ = 0;   // how much of the expanded text is the folder
+    std::size_t folder_text_size_ = 0;   // how much of the path's text is the folder
     bool placeholders_ = false, time_ = false, local_time_;
     mutable hour_texts hour_;
     std::regex produced_;                // the pattern below folder_, generic separators
