@@ -1,5 +1,8 @@
 #include "sinks/file_output.h"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include <slotlog/detail/utf8.h>
@@ -58,16 +61,17 @@ file_output::file_output(const output_config& cfg, problem_reporter report, cloc
 file_output::~file_output() = default;
 
 rotating_file_sink* file_output::single() const noexcept {
-    return pattern_.has_placeholders() || files_.empty() ? nullptr : files_.front().sink.get();
+    return pattern_.has_placeholders() || last_ == nullptr ? nullptr : last_->sink.get();
 }
 
 void file_output::log(const entry& e, const spdlog::details::log_msg& msg) {
-    const auto it = pattern_.has_placeholders() ? file_for_(e) : files_.begin();
-    it->written = flushed_at_;
-    it->sink->log(msg);
+    auto& f = pattern_.has_placeholders() ? file_for_(e) : *last_;
+    f.written = ++writes_;
+    f.flushed = flushed_at_;
+    f.sink->log(msg);
 }
 
-file_output::file_list::iterator file_output::file_for_(const entry& e) {
+file_output::open_file& file_output::file_for_(const entry& e) {
     pattern_.expand(name_, e, pattern_.has_time() ? now_() : clock::time_point{});
     // windows names files case-insensitively: WEB01 and web01 are one file
     if constexpr (on_windows) {
@@ -76,16 +80,16 @@ file_output::file_list::iterator file_output::file_for_(const entry& e) {
     } else {
         key_.swap(name_);
     }
-    if (!files_.empty() && files_.front().key == key_) return files_.begin();
-    if (const auto found = by_key_.find(key_); found != by_key_.end()) {
-        files_.splice(files_.begin(), files_, found->second);
-        return files_.begin();
+    if (last_ != nullptr && last_key_ == key_) return *last_;
+    if (const auto found = files_.find(key_); found != files_.end()) {
+        last_key_ = key_;
+        return *(last_ = &found->second);
     }
     while (files_.size() >= cfg_.max_open_files) close_one_();
     return open_(false);
 }
 
-file_output::file_list::iterator file_output::open_(bool must_open) {
+file_output::open_file& file_output::open_(bool must_open) {
     // the name as the entry gave it (on windows the key is in lower case)
     const auto& name = on_windows ? name_ : key_;
     auto path = pattern_.has_placeholders() ? pattern_.folder() / detail::path_from_utf8(name) : cfg_.path;
@@ -93,33 +97,38 @@ file_output::file_list::iterator file_output::open_(bool must_open) {
                                                      must_open);
     sink->set_formatter(std::make_unique<line_formatter>());
     sink->set_level(spdlog::level::trace);
-    files_.push_front({key_, std::move(sink), flushed_at_});
-    by_key_[key_] = files_.begin();
-    return files_.begin();
+    auto& f = files_[key_];
+    f = {std::move(sink), writes_, flushed_at_};
+    last_key_ = key_;
+    return *(last_ = &f);
 }
 
 // closes the least recently written file that holds no unwritten lines
 void file_output::close_one_() {
-    auto it = std::prev(files_.end());
-    for (int tried = 0; tried < close_candidates; ++tried) {
-        it->sink->flush();
-        if (it->sink->pending_lines() == 0) return close_(it);
-        if (it == files_.begin()) break;
-        --it;
+    // the few least recently written, oldest first
+    std::vector<file_map::iterator> oldest;
+    oldest.reserve(files_.size());
+    for (auto it = files_.begin(); it != files_.end(); ++it) oldest.push_back(it);
+    const auto n = std::min<std::size_t>(close_candidates, oldest.size());
+    std::partial_sort(oldest.begin(), oldest.begin() + static_cast<std::ptrdiff_t>(n), oldest.end(),
+                      [](auto a, auto b) { return a->second.written < b->second.written; });
+    for (std::size_t i = 0; i < n; ++i) {
+        oldest[i]->second.sink->flush();
+        if (oldest[i]->second.sink->pending_lines() == 0) return close_(oldest[i]);
     }
     // every candidate fails to write: the oldest goes, and its lines are lost, counted
-    const auto last = std::prev(files_.end());
-    const auto lost = last->sink->pending_lines();
+    const auto lost = oldest[0]->second.sink->pending_lines();
     if (report_) {
         report_(level::error, fmt::format("{} line(s) for {} lost: it cannot be written and {} other files are open "
                                           "(max_open_files)",
-                                          lost, detail::path_to_utf8(last->sink->path()), files_.size() - 1));
+                                          lost, detail::path_to_utf8(oldest[0]->second.sink->path()),
+                                          files_.size() - 1));
     }
-    close_(last);
+    close_(oldest[0]);
 }
 
-void file_output::close_(file_list::iterator it) {
-    by_key_.erase(it->key);
+void file_output::close_(file_map::iterator it) {
+    if (last_ == &it->second) last_ = nullptr;
     files_.erase(it);
 }
 
@@ -127,18 +136,22 @@ bool file_output::flush(bool soon) {
     const auto now = std::chrono::steady_clock::now();
     if (soon && pattern_.has_placeholders() && now - flushed_at_ < put_off_limit) return false;
     flushed_at_ = now;
-    for (auto& f : files_) f.sink->flush();
+    for (auto& [key, f] : files_) f.sink->flush();
     if (!pattern_.has_placeholders()) return true;
     // files nobody wrote for a while are closed: yesterday's dated file, a host gone quiet
-    while (!files_.empty() && flushed_at_ - files_.back().written >= idle_close &&
-           files_.back().sink->pending_lines() == 0) {
-        close_(std::prev(files_.end()));
+    for (auto it = files_.begin(); it != files_.end();) {
+        if (now - it->second.flushed < idle_close || it->second.sink->pending_lines() != 0) {
+            ++it;
+            continue;
+        }
+        if (last_ == &it->second) last_ = nullptr;
+        it = files_.erase(it);
     }
     return true;
 }
 
 void file_output::rotate() {
-    for (auto& f : files_) f.sink->rotate();  // a failure is reported by the sink and retried
+    for (auto& [key, f] : files_) f.sink->rotate();  // a failure is reported by the sink and retried
 }
 
 } // namespace slotlog

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -58,25 +57,30 @@ public:
 
 private:
     struct open_file {
-        std::string key;
         std::shared_ptr<rotating_file_sink> sink;
-        std::chrono::steady_clock::time_point written;
+        std::uint64_t written = 0;   // writes_ when last written: the least is closed first
+        std::chrono::steady_clock::time_point flushed;  // the flush before its last write
     };
-    using file_list = std::list<open_file>;
+    // node-based: an open_file stays where it is while others come and go.
+    // least recently written is found by a walk when a file must be closed,
+    // which costs less than keeping a list in order on every write
+    using file_map = std::unordered_map<std::string, open_file>;
 
-    file_list::iterator file_for_(const entry& e);
-    file_list::iterator open_(bool must_open);
+    open_file& file_for_(const entry& e);
+    open_file& open_(bool must_open);
     void close_one_();
-    void close_(file_list::iterator it);
+    void close_(file_map::iterator it);
 
     output_config cfg_;
     problem_reporter report_;
     clock_fn now_;
     path_template pattern_;
     std::shared_ptr<file_upkeep> upkeep_;  // compression and retention; null: neither
-    file_list files_;                    // most recently written first
-    std::unordered_map<std::string, file_list::iterator> by_key_;
+    file_map files_;                     // by the path below the folder (lower case on windows)
+    open_file* last_ = nullptr;          // the file written last: the next entry often goes there too
+    std::uint64_t writes_ = 0;
     std::string name_, key_;             // the expanded path, and it as a key (reused)
+    std::string last_key_;               // the key of last_
     std::chrono::steady_clock::time_point flushed_at_;
 };
 
