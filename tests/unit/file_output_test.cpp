@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/details/log_msg.h>
-
 #include <slotlog/config.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/entry.h>
@@ -44,10 +42,7 @@ entry from(std::string host, std::string app = "app", std::string msg = "m") {
 }
 
 void write(file_output& out, const entry& e) {
-    const std::string line = e.host + " " + e.msg;
-    const spdlog::details::log_msg msg(e.time, spdlog::source_loc{}, spdlog::string_view_t{}, spdlog::level::info,
-                                       spdlog::string_view_t(line.data(), line.size()));
-    out.log(e, msg);
+    out.write(e, e.host + " " + e.msg);
 }
 
 output_config file_config(const fs::path& path, std::uint32_t max_open = 64) {

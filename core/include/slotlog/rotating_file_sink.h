@@ -58,6 +58,9 @@ public:
 
     // rotates now unless the current file is empty; false if the rotation failed
     bool rotate();
+    // one line, without its end of line: what a log() of it would write,
+    // without spdlog's formatting on the way (file_output's path per entry)
+    void write_line(std::string_view line);
     const std::filesystem::path& path() const noexcept { return path_; }
     // how long after a failed write or rotation the next attempt waits (a
     // second; tests make it 0 to retry at once instead of waiting)
@@ -75,6 +78,8 @@ protected:
     void flush_() override;
 
 private:
+    // a line and its end (empty when the line holds it already)
+    void append_(std::string_view line, std::string_view end);
     bool rotate_files_();
     bool shift_backups_(const std::function<bool(const std::filesystem::path&, const std::string&)>& fail);
     bool write_pending_(bool now);

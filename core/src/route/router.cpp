@@ -55,11 +55,11 @@ std::string_view router::line_(const output& o, const entry& e) {
 
 void router::write_to_(output& o, const entry& e, std::string_view line) noexcept {
     try {
-        const spdlog::details::log_msg msg(e.time, spdlog::source_loc{}, spdlog::string_view_t{}, to_spdlog(e.lvl),
-                                           spdlog::string_view_t(line.data(), line.size()));
         if (o.file) {
-            o.file->log(e, msg);
+            o.file->write(e, line);
         } else {
+            const spdlog::details::log_msg msg(e.time, spdlog::source_loc{}, spdlog::string_view_t{},
+                                               to_spdlog(e.lvl), spdlog::string_view_t(line.data(), line.size()));
             o.sink->log(msg);
         }
         if (o.failures > 0) {

@@ -64,11 +64,11 @@ rotating_file_sink* file_output::single() const noexcept {
     return pattern_.has_placeholders() || last_ == nullptr ? nullptr : last_->sink.get();
 }
 
-void file_output::log(const entry& e, const spdlog::details::log_msg& msg) {
+void file_output::write(const entry& e, std::string_view line) {
     auto& f = pattern_.has_placeholders() ? file_for_(e) : *last_;
     f.written = ++writes_;
     f.flushed = flushed_at_;
-    f.sink->log(msg);
+    f.sink->write_line(line);
 }
 
 file_output::open_file& file_output::file_for_(const entry& e) {

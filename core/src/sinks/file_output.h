@@ -12,7 +12,7 @@
 #include <string>
 #include <unordered_map>
 
-#include <spdlog/details/log_msg.h>
+#include <string_view>
 
 #include <slotlog/config.h>
 #include <slotlog/entry.h>
@@ -39,8 +39,8 @@ public:
     file_output(const file_output&) = delete;
     file_output& operator=(const file_output&) = delete;
 
-    // the entry's line (msg) into the entry's file
-    void log(const entry& e, const spdlog::details::log_msg& msg);
+    // the entry's line (without its end) into the entry's file
+    void write(const entry& e, std::string_view line);
     // writes what the files hold. soon (more entries are likely to come at
     // once): a path with placeholders flushes at most every put_off_limit and
     // returns false when it put the flush off, so that a steady stream to a

@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <spdlog/details/os.h>
 
 #include "sinks/append_file.h"
 #include "sinks/file_ops.h"
@@ -68,15 +69,24 @@ fs::path rotating_file_sink::backup_path(const fs::path& path, std::uint32_t ind
 void rotating_file_sink::sink_it_(const spdlog::details::log_msg& msg) {
     line_.clear();
     formatter_->format(msg, line_);
-    if (!failing_ && size_ > 0 && size_ + line_.size() > max_size_ &&
-        std::chrono::steady_clock::now() >= retry_after_) {
+    append_(std::string_view(line_.data(), line_.size()), {});
+}
+
+void rotating_file_sink::write_line(std::string_view line) {
+    append_(line, spdlog::details::os::default_eol);
+}
+
+void rotating_file_sink::append_(std::string_view line, std::string_view end) {
+    const auto n = line.size() + end.size();
+    if (!failing_ && size_ > 0 && size_ + n > max_size_ && std::chrono::steady_clock::now() >= retry_after_) {
         rotate();
     }
-    if (!pending_.empty() && pending_.size() + line_.size() > buffer_size) write_pending_(false);
+    if (!pending_.empty() && pending_.size() + n > buffer_size) write_pending_(false);
     // the file cannot be written and memory holds all it may: this line is lost
-    if (!pending_.empty() && pending_.size() + line_.size() > max_pending) return lose_line_();
-    pending_.append(line_.data(), line_.size());
-    size_ += line_.size();
+    if (!pending_.empty() && pending_.size() + n > max_pending) return lose_line_();
+    pending_.append(line);
+    pending_.append(end);
+    size_ += n;
     if (pending_.size() >= buffer_size) write_pending_(false);
 }
 
