@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "gzip_testing.h"
 #include "sink_testing.h"
 #include "sinks/gzip_file.h"
 #include "wait_for.h"
@@ -39,17 +40,11 @@ void age(const fs::path& p, std::chrono::seconds age) {
     fs::last_write_time(p, fs::file_time_type::clock::now() - age);
 }
 
-// what zlib's own reader makes of a .gz, with windows' line ends as "\n"
-std::string gunzip(const fs::path& p) {
-    const gzFile f = gzopen(p.string().c_str(), "rb");
-    if (!f) return "<cannot open>";
-    std::string all;
-    char buf[1 << 14];
-    int n = 0;
-    while ((n = gzread(f, buf, sizeof buf)) > 0) all.append(buf, static_cast<std::size_t>(n));
-    gzclose(f);
+// a .gz's text, with windows' line ends as "\n"
+std::string gunzip_text(const fs::path& p) {
+    auto all = slotlog::testing::gunzip(p);
     std::erase(all, '\r');
-    return n < 0 ? "<read error>" : all;
+    return all;
 }
 
 // every file below `dir`, relative, generic
@@ -182,9 +177,9 @@ TEST(file_upkeep, recovery_finishes_what_a_crash_left) {
     ASSERT_TRUE(settled(u));
     EXPECT_EQ(names(dir.path()), (std::set<std::string>{"app.log", "app.1.log.gz", "app.2.log.gz", "app.3.log.gz",
                                                         "other.1.log"}));
-    EXPECT_EQ(gunzip(dir / "app.1.log.gz"), "one\n");
-    EXPECT_EQ(gunzip(dir / "app.2.log.gz"), "two\n");
-    EXPECT_EQ(gunzip(dir / "app.3.log.gz"), "three\n");
+    EXPECT_EQ(gunzip_text(dir / "app.1.log.gz"), "one\n");
+    EXPECT_EQ(gunzip_text(dir / "app.2.log.gz"), "two\n");
+    EXPECT_EQ(gunzip_text(dir / "app.3.log.gz"), "three\n");
     EXPECT_TRUE(reported(r, level::notice, "1 unfinished .gz.part file(s) removed, 1 file(s) deleted that were "
                                            "compressed already, 2 rotated file(s) to compress"));
 }
@@ -227,8 +222,8 @@ TEST(file_upkeep, a_rotation_chain_with_gzip) {
         for (int i = 0; i < 1000; ++i) s += fmt::format("batch {} line {}\n", batch, i);
         return s;
     };
-    EXPECT_EQ(gunzip(dir / "app.2.log.gz"), batch_text(4));
-    EXPECT_EQ(gunzip(dir / "app.1.log.gz"), batch_text(5));
+    EXPECT_EQ(gunzip_text(dir / "app.2.log.gz"), batch_text(4));
+    EXPECT_EQ(gunzip_text(dir / "app.1.log.gz"), batch_text(5));
     auto current = slotlog::testing::read_all(path);
     std::erase(current, '\r');
     EXPECT_EQ(current, batch_text(6));
@@ -254,8 +249,8 @@ TEST(file_upkeep, a_rotation_chain_moves_an_uncompressed_backup_too) {
         ASSERT_TRUE(settled(*u));
     }
     EXPECT_EQ(names(dir.path()), (std::set<std::string>{"app.log", "app.1.log.gz", "app.2.log.gz"}));
-    EXPECT_EQ(gunzip(dir / "app.2.log.gz"), "a\n");
-    EXPECT_EQ(gunzip(dir / "app.1.log.gz"), "b\n");
+    EXPECT_EQ(gunzip_text(dir / "app.2.log.gz"), "a\n");
+    EXPECT_EQ(gunzip_text(dir / "app.1.log.gz"), "b\n");
 }
 
 TEST(file_upkeep, the_destructor_joins_with_jobs_queued) {

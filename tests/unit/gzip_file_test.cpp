@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "gzip_testing.h"
 #include "test_files.h"
 
 namespace {
@@ -14,6 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using slotlog::gz_part_path;
 using slotlog::gz_path;
+using slotlog::testing::gunzip;
 using slotlog::gzip_complete;
 using slotlog::gzip_file;
 using slotlog::testing::read_all;
@@ -22,20 +24,6 @@ using slotlog::testing::temp_dir;
 void put(const fs::path& p, const std::string& text) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << text;
-}
-
-// what zlib's own reader makes of a .gz
-std::string gunzip(const fs::path& p) {
-    const gzFile f = gzopen(p.string().c_str(), "rb");
-    if (!f) return "<cannot open>";
-    std::string all;
-    char buf[1 << 14];
-    int n = 0;
-    while ((n = gzread(f, buf, sizeof buf)) > 0) all.append(buf, static_cast<std::size_t>(n));
-    int err = Z_OK;
-    gzerror(f, &err);
-    gzclose(f);
-    return n < 0 || err != Z_OK ? "<read error>" : all;
 }
 
 std::string some_lines(int n, const char* tag = "line") {
