@@ -19,12 +19,6 @@ namespace {
 // written are tried before one is closed with its lines (which are counted)
 constexpr int close_candidates = 8;
 
-void to_lower_ascii(std::string& s) {
-    for (auto& c : s) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-}
-
 // compression and retention of a file output, or null when it has neither
 std::shared_ptr<file_upkeep> make_upkeep(const output_config& cfg, const path_template& pattern,
                                          const problem_reporter& report) {
@@ -76,7 +70,9 @@ file_output::open_file& file_output::file_for_(const entry& e) {
     // windows names files case-insensitively: WEB01 and web01 are one file
     if constexpr (on_windows) {
         key_ = name_;
-        to_lower_ascii(key_);
+        for (auto& c : key_) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
     } else {
         key_.swap(name_);
     }
