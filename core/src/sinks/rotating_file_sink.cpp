@@ -34,6 +34,8 @@ rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, st
                                        problem_reporter report, std::shared_ptr<file_upkeep> upkeep, bool must_open)
     : path_(std::move(path)), max_size_(max_size), max_files_(max_files == 0 ? 1 : max_files),
       report_fn_(std::move(report)), upkeep_(std::move(upkeep)), file_(std::make_unique<append_file>()) {
+    // held from the start: a file that cannot be opened yet is still this sink's, never retention's
+    if (upkeep_) upkeep_->hold(path_);
     // append: a restart never truncates what is there
     const auto folder = create_folder(path_);
     if (auto why = file_->open(path_)) {
@@ -41,11 +43,11 @@ rotating_file_sink::rotating_file_sink(fs::path path, std::uint64_t max_size, st
             write_failed_(folder ? "cannot create its folder: " + folder.message() : *why);
             return;
         }
+        if (upkeep_) upkeep_->release(path_);
         throw std::runtime_error(fmt::format("cannot open {}: {}", path_.string(),
                                              folder ? "cannot create its folder: " + folder.message() : *why));
     }
     size_ = file_->size();
-    if (upkeep_) upkeep_->hold(path_);
 }
 
 rotating_file_sink::~rotating_file_sink() {
