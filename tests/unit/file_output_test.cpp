@@ -181,6 +181,13 @@ TEST(path_template, could_produce_only_what_the_pattern_can_make) {
     EXPECT_FALSE(t.could_produce("billing-2026-12-01.log"));
     EXPECT_FALSE(t.could_produce("a/b/billing-2026-12-01.log"));
     EXPECT_FALSE(t.could_produce("WEB01/notes.txt"));
+    // any character of a folder or file name is taken as itself
+    const path_template odd("/l/my_logs (2026)/caf\xc3\xa9 [x]+{host}$^.log");
+    EXPECT_EQ(odd.folder(), fs::path("/l/my_logs (2026)/"));
+    EXPECT_TRUE(odd.could_produce("caf\xc3\xa9 [x]+web01$^.log"));
+    EXPECT_TRUE(odd.could_produce("caf\xc3\xa9 [x]+web01$^.2.log.gz"));
+    EXPECT_FALSE(odd.could_produce("caf\xc3\xa9 x+web01$^.log"));
+    EXPECT_FALSE(odd.could_produce("caf\xc3\xa9 [x]+web01.log"));
     const path_template by_level("/l/{level}.log");
     EXPECT_TRUE(by_level.could_produce("error.log"));
     EXPECT_FALSE(by_level.could_produce("errors.log"));

@@ -45,7 +45,8 @@ std::shared_ptr<file_upkeep> make_upkeep(const output_config& cfg, const path_te
 
 file_output::file_output(const output_config& cfg, problem_reporter report, clock_fn now)
     : cfg_(cfg), report_(std::move(report)), now_(now ? std::move(now) : clock_fn([] { return clock::now(); })),
-      pattern_(cfg.path, cfg.local_time), upkeep_(make_upkeep(cfg_, pattern_, report_)), flushed_at_(std::chrono::steady_clock::now()) {
+      pattern_(cfg.path, cfg.local_time), upkeep_(make_upkeep(cfg_, pattern_, report_)),
+      flushed_at_(std::chrono::steady_clock::now()) {
     if (!pattern_.has_placeholders()) {
         key_ = name_ = detail::path_to_utf8(cfg_.path);
         open_(true);
@@ -53,10 +54,6 @@ file_output::file_output(const output_config& cfg, problem_reporter report, cloc
 }
 
 file_output::~file_output() = default;
-
-rotating_file_sink* file_output::single() const noexcept {
-    return pattern_.has_placeholders() || last_ == nullptr ? nullptr : last_->sink.get();
-}
 
 void file_output::write(const entry& e, std::string_view line) {
     auto& f = pattern_.has_placeholders() ? file_for_(e) : *last_;

@@ -10,9 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
-
 #include <string_view>
+#include <unordered_map>
 
 #include <slotlog/config.h>
 #include <slotlog/entry.h>
@@ -52,8 +51,6 @@ public:
 
     std::size_t open_files() const noexcept { return files_.size(); }
     const path_template& pattern() const noexcept { return pattern_; }
-    // the sink of a plain path (tests and the retry pause); null with placeholders
-    rotating_file_sink* single() const noexcept;
 
 private:
     struct open_file {
@@ -75,7 +72,9 @@ private:
     problem_reporter report_;
     clock_fn now_;
     path_template pattern_;
-    std::shared_ptr<file_upkeep> upkeep_;  // compression and retention; null: neither
+    // compression and retention; null: neither. after pattern_, which its
+    // family of files refers to, and before the files, whose sinks use it
+    std::shared_ptr<file_upkeep> upkeep_;
     file_map files_;                     // by the path below the folder (lower case on windows)
     open_file* last_ = nullptr;          // the file written last: the next entry often goes there too
     std::uint64_t writes_ = 0;

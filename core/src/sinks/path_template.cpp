@@ -40,12 +40,13 @@ std::string known_list() {
     return s;
 }
 
+// the text as itself in an ecmascript regex: its special characters escaped,
+// and only those (an escaped letter, digit or '_' means something else)
 std::string regex_escape(std::string_view text) {
+    constexpr std::string_view special = "^$\\.*+?()[]{}|";
     std::string out;
     for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        const bool plain = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || u >= 0x80;
-        if (!plain) out += '\\';
+        if (special.find(c) != std::string_view::npos) out += '\\';
         out += c;
     }
     return out;
