@@ -166,6 +166,7 @@ TEST(path_template, a_plain_path_is_its_own_folder) {
     EXPECT_TRUE(t.could_produce("slotlog.3.log.gz.part"));
     EXPECT_FALSE(t.could_produce("other.log"));
     EXPECT_FALSE(t.could_produce("slotlog.log.bak"));
+    EXPECT_FALSE(t.could_produce("slotlog.log.gz"));  // only backups are compressed
     EXPECT_FALSE(t.could_produce("slotlog.x.log"));
     EXPECT_FALSE(t.could_produce("sub/slotlog.log"));
     EXPECT_FALSE(t.could_produce("notes.txt"));

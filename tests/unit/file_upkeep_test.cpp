@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using slotlog::file_upkeep;
-using slotlog::fixed_path_family;
+using slotlog::path_family;
 using slotlog::gz_path;
 using slotlog::level;
 using slotlog::rotating_file_sink;
@@ -60,7 +60,7 @@ upkeep_settings settings_for(const fs::path& path) {
     upkeep_settings s;
     s.folder = path.parent_path();
     s.recursive = false;
-    s.family = fixed_path_family(path);
+    s.family = path_family(path);
     s.describe = path.string();
     return s;
 }
@@ -75,7 +75,7 @@ bool reported(const reports& r, level l, const std::string& part) {
 } // namespace
 
 TEST(file_family, a_fixed_path_owns_its_current_rotated_and_compressed_files_only) {
-    const auto f = fixed_path_family("/var/log/slotlog/app.log");
+    const auto f = path_family("/var/log/slotlog/app.log");
     for (const char* ours : {"app.log", "app.1.log", "app.12.log", "app.3.log.gz", "app.3.log.gz.part"}) {
         EXPECT_TRUE(f.ours(ours)) << ours;
     }
@@ -89,7 +89,7 @@ TEST(file_family, a_fixed_path_owns_its_current_rotated_and_compressed_files_onl
     EXPECT_FALSE(f.rotated_from("app.2.log.gz"));
     EXPECT_FALSE(f.rotated_from("other.2.log"));
     // without an extension, as rotating_file_sink::backup_path names them
-    const auto bare = fixed_path_family("/logs/slotlog");
+    const auto bare = path_family("/logs/slotlog");
     EXPECT_TRUE(bare.ours("slotlog.2"));
     EXPECT_TRUE(bare.ours("slotlog.2.gz"));
     EXPECT_FALSE(bare.ours("slotlog.x"));

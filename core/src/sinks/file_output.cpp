@@ -26,14 +26,10 @@ std::shared_ptr<file_upkeep> make_upkeep(const output_config& cfg, const path_te
     if (!compress && cfg.max_age.count() == 0 && cfg.max_total_size == 0) return nullptr;
     upkeep_settings s;
     s.folder = pattern.folder();
-    if (pattern.has_placeholders()) {
-        // the files of a pattern lie anywhere below the folder before its first placeholder
-        s.family.ours = [&pattern](const fs::path& relative) { return pattern.could_produce(relative); };
-        s.family.rotated_from = [&pattern](const fs::path& relative) { return pattern.rotated_from(relative); };
-    } else {
-        s.recursive = false;  // a fixed path: its folder's own files only
-        s.family = fixed_path_family(cfg.path);
-    }
+    // the files of a pattern lie anywhere below the folder before its first
+    // placeholder; those of a fixed path in its own folder only
+    s.recursive = pattern.has_placeholders();
+    s.family = path_family(cfg.path);
     s.compress = compress;
     s.max_age = cfg.max_age;
     s.max_total_size = cfg.max_total_size;

@@ -72,8 +72,7 @@ private:
     problem_reporter report_;
     clock_fn now_;
     path_template pattern_;
-    // compression and retention; null: neither. after pattern_, which its
-    // family of files refers to, and before the files, whose sinks use it
+    // compression and retention; null: neither. before the files, whose sinks use it
     std::shared_ptr<file_upkeep> upkeep_;
     file_map files_;                     // by the path below the folder (lower case on windows)
     open_file* last_ = nullptr;          // the file written last: the next entry often goes there too

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "sinks/file_ops.h"
 #include "sinks/gzip_file.h"
+#include "sinks/path_template.h"
 
 namespace slotlog {
 
@@ -15,19 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view gz_suffix = ".gz", part_suffix = ".gz.part";
-
-bool ends_with(std::string_view s, std::string_view end) { return s.size() >= end.size() && s.ends_with(end); }
-
-// "name.12.log" with stem "name" and extension ".log": true
-bool is_backup_name(std::string_view file, std::string_view stem, std::string_view ext) {
-    if (file.size() < stem.size() + 2 + ext.size() || !file.starts_with(stem) || file[stem.size()] != '.' ||
-        !file.ends_with(ext)) {
-        return false;
-    }
-    const auto digits = file.substr(stem.size() + 1, file.size() - stem.size() - 1 - ext.size());
-    return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+constexpr std::string_view part_suffix = ".gz.part";
 
 std::string utf8_of(const fs::path& p) {
     const auto s = p.generic_u8string();
@@ -54,27 +44,11 @@ std::string describe_limit(std::uint64_t bytes) {
 
 } // namespace
 
-file_family fixed_path_family(const fs::path& path) {
-    const auto name = utf8_of(path.filename()), stem = utf8_of(path.stem()), ext = utf8_of(path.extension());
-    file_family f;
-    f.rotated_from = [=](const fs::path& relative) -> std::optional<fs::path> {
-        if (relative.has_parent_path()) return std::nullopt;
-        if (!is_backup_name(utf8_of(relative), stem, ext)) return std::nullopt;
-        return fs::path(path.filename());
-    };
-    f.ours = [=](const fs::path& relative) {
-        if (relative.has_parent_path()) return false;
-        const auto text = utf8_of(relative);
-        std::string_view file = text;
-        if (file == name) return true;
-        if (ends_with(file, part_suffix)) {
-            file.remove_suffix(part_suffix.size());
-        } else if (ends_with(file, gz_suffix)) {
-            file.remove_suffix(gz_suffix.size());
-        }
-        return is_backup_name(file, stem, ext);
-    };
-    return f;
+file_family path_family(const fs::path& path) {
+    // shared by the two functions, and a copy: the family outlives the output's own template
+    const auto pattern = std::make_shared<const path_template>(path);
+    return {[pattern](const fs::path& relative) { return pattern->could_produce(relative); },
+            [pattern](const fs::path& relative) { return pattern->rotated_from(relative); }};
 }
 
 // while it lives no rotation is in the middle of a shift, and none starts:
@@ -286,7 +260,7 @@ void file_upkeep::recover_() {
     no_rotation guard(*this);
     for (const auto& f : files) {
         const auto name = utf8_of(f.file.filename());
-        if (ends_with(name, part_suffix)) {
+        if (name.ends_with(part_suffix)) {
             // a compression a crash or a stop cut short: the file it came from is still there
             if (auto why = remove_file(f.file)) {
                 report_(level::warning, fmt::format("cannot remove the unfinished {}: {}", f.file.string(), *why));

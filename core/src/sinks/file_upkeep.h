@@ -39,9 +39,11 @@ struct file_family {
     std::function<std::optional<std::filesystem::path>(const std::filesystem::path& relative)> rotated_from;
 };
 
-// the family of a fixed path "logs/name.log": name.log, name.N.log, name.N.log.gz
-// and name.N.log.gz.part in logs/, nothing below it and nothing else
-file_family fixed_path_family(const std::filesystem::path& path);
+// the family of a file output's path, fixed ("logs/name.log": name.log,
+// name.N.log, name.N.log.gz and name.N.log.gz.part, nothing else) or with
+// placeholders (the same for every file it expands to): path_template's
+// could_produce and rotated_from
+file_family path_family(const std::filesystem::path& path);
 
 struct upkeep_settings {
     std::filesystem::path folder;        // walked by retention and recovery

@@ -185,14 +185,17 @@ std::optional<std::filesystem::path> path_template::rotated_from(const std::file
 
 bool path_template::could_produce(const std::filesystem::path& relative) const {
     auto name = template_text(relative);
-    // what compression makes of a file, finished or cut short by a crash
+    // what compression makes of a backup, finished or cut short by a crash:
+    // only backups are compressed, so "app.log.gz" is not ours
+    bool compressed = false;
     for (const std::string_view suffix : {".gz.part", ".gz"}) {
         if (name.size() > suffix.size() && name.ends_with(suffix)) {
             name.resize(name.size() - suffix.size());
+            compressed = true;
             break;
         }
     }
-    if (std::regex_match(name, produced_)) return true;
+    if (!compressed && std::regex_match(name, produced_)) return true;
     const auto original = unrotated(name);
     return original && std::regex_match(*original, produced_);
 }

@@ -39,7 +39,7 @@ public:
 
     // true for a file this output can have made, given by its path relative to
     // folder(): a file of the pattern, or one of its rotated (name.3.log) or
-    // compressed (name.3.log.gz, and a .gz.part a crash left) forms
+    // compressed backups (name.3.log.gz, and a .gz.part a crash left)
     bool could_produce(const std::filesystem::path& relative) const;
     // for a rotated, not compressed file ("web01/app.3.log"), the file it was
     // rotated from ("web01/app.log"); nullopt for any other, and for a name
