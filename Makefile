@@ -41,9 +41,15 @@ msi: build-mingw
 	@cmake --build --preset mingw --target msi
 
 # runs the collector in the foreground on the embedded default configuration:
-# mailslot `logger`, logs/slotlog.log under this folder, console at info
-run: build-linux
-	build/linux/bin/slotlogd serve
+# mailslot `logger`, logs/slotlog.log under this folder (git ignores it),
+# console at info. builds only the two executables, quietly: the build's
+# output is shown only when it fails
+run: deps
+	@cmake --preset linux >/dev/null
+	@echo "make run: building slotlogd and slotlog (build/linux/run-build.log)"
+	@cmake --build --preset linux -j $(JOBS) --target slotlogd slotlog >build/linux/run-build.log 2>&1 \
+		|| { cat build/linux/run-build.log; exit 1; }
+	@build/linux/bin/slotlogd serve
 
 test-linux: build-linux peers
 	ctest --preset linux -j $(JOBS)

@@ -3,6 +3,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from conftest import BIN
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "config"
@@ -74,6 +76,22 @@ def test_the_example_configuration_is_valid(env):
     example = EXAMPLES / "slotlogd.json"
     r = run("check-config", str(example), env=env)
     assert r.returncode == 0, r.stdout.decode()
+
+
+def test_the_example_configuration_writes_where_git_does_not_look(env):
+    # relative paths are the configuration folder's: its files must land in a
+    # folder git ignores, not beside the sources
+    repo = EXAMPLES.parent
+    if not (repo / ".git").exists():
+        pytest.skip("not a git checkout")
+    config = json.loads((EXAMPLES / "slotlogd.json").read_text())
+    files = [(EXAMPLES / o["path"]).resolve() for o in config["outputs"] if o["type"] == "file"]
+    assert files
+    for f in files:
+        r = subprocess.run(["git", "-C", str(repo), "check-ignore", "-q", str(f)])
+        assert r.returncode == 0, f"{f} is not ignored by git"
+    # and it names no key file that a fresh checkout lacks (that would warn at every start)
+    assert "key_file" not in config.get("control", {})
 
 
 def test_the_windows_example_names_its_platform_only_output(env):

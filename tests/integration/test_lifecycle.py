@@ -25,12 +25,18 @@ def test_a_stale_socket_from_a_crashed_collector_is_replaced(tmp_path, env, coll
 def test_a_second_collector_on_the_same_slot_is_a_clear_startup_error(tmp_path, env, collectors):
     log = tmp_path / "first.log"
     first = collectors(file_config(log)).wait_ready(log)
+    before = read_lines(log)
+    # the same configuration again, as a second `make run` does: the same slot
+    # and the same file
     second_cfg = tmp_path / "second.json"
-    second_cfg.write_text(json.dumps(file_config(tmp_path / "second.log")))
+    second_cfg.write_text(json.dumps(file_config(log)))
     r = subprocess.run([str(BIN / "slotlogd"), "serve", "-c", str(second_cfg)], env=env,
                        capture_output=True, timeout=30)
     assert r.returncode == 3
     assert "already being read" in r.stderr.decode(), r.stderr.decode()
+    # the failure is on stderr only: nothing in the running one's file reads
+    # as if it had stopped
+    assert read_lines(log) == before
     # the first one is unharmed
     slotlog("send", "first still works", env=env)
     assert first.stop() == 0

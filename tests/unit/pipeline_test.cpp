@@ -231,6 +231,7 @@ TEST(pipeline, an_output_that_cannot_be_opened_is_a_startup_error_naming_it) {
     fs::create_directories(dir / "taken.log");
     try {
         pipeline p(config_with({file_output(dir / "taken.log")}), {});
+        p.start();
         FAIL() << "expected an error";
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("file"), std::string::npos) << e.what();

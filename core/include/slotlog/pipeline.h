@@ -55,8 +55,9 @@ public:
     pipeline(const pipeline&) = delete;
     pipeline& operator=(const pipeline&) = delete;
 
-    // starts the writer thread, then opens and starts every input (throws
-    // std::runtime_error naming the input that cannot be opened)
+    // opens every input, then the outputs and the writer thread, then starts
+    // the inputs (throws std::runtime_error naming the input that cannot be
+    // opened: nothing is written then)
     void start();
     // swaps in a new configuration without losing an entry: the queue stays,
     // outputs are swapped between two batches, inputs whose endpoint is

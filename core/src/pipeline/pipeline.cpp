@@ -37,7 +37,17 @@ pipeline::pipeline(config cfg, pipeline_options options)
       hand_off_(std::make_unique<hand_off>(*queue_, *requests_, counters_, *own_,
                                            hand_off::host_requests{options_.on_stop_request, options_.on_reload_request},
                                            std::make_shared<control_plane>(cfg_.control),
-                                           allows_plain_stop(options_, cfg_))) {
+                                           allows_plain_stop(options_, cfg_))) {}
+
+pipeline::~pipeline() { stop(); }
+
+void pipeline::start() {
+    // every endpoint first, before an output is opened: a collector that cannot
+    // have its slot (another one reads it) starts nothing, and writes nothing
+    // into the files of the one that runs. a failure throws, and what was
+    // opened closes with `opened`
+    input_map opened;
+    for (const auto& in : cfg_.inputs) opened.emplace(in.key(), make_input(in));
     const problem_reporter report = [this](level lvl, const std::string& msg, report_kind kind) {
         hand_off_->report(lvl, msg, kind);
     };
@@ -45,22 +55,11 @@ pipeline::pipeline(config cfg, pipeline_options options)
         *queue_, *requests_, counters_, *own_, report, open_outputs(cfg_, report), dedup_settings::of(cfg_),
         writer::settings{options_.own_problem_limit, options_.own_problem_window, options_.drop_report_interval,
                          cfg_.stats_interval, [this] { return input_statistics_(); }});
-}
-
-pipeline::~pipeline() { stop(); }
-
-void pipeline::start() {
     writer_->start();
     running_ = true;
-    try {
-        // open every endpoint before reading from any: a failure starts nothing
-        input_map opened;
-        for (const auto& in : cfg_.inputs) opened.emplace(in.key(), make_input(in));
+    {
         std::lock_guard lock(inputs_mutex_);
         inputs_ = std::move(opened);
-    } catch (...) {
-        stop();
-        throw;
     }
     hand_off_->report_control_status();
     for (auto& [key, in] : inputs_) in->start(*hand_off_);
