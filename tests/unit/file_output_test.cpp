@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -304,4 +305,47 @@ TEST(file_output, an_unwritable_file_loses_nothing_of_the_others) {
     write(out, from("bad", "x", "3"));
     out.flush();
     EXPECT_EQ(read_lines(dir.path() / "bad" / "x.log"), (std::vector<std::string>{"bad 0", "bad 1", "bad 2", "bad 3"}));
+}
+
+TEST(file_output, files_taking_turns_at_random_keep_their_lines_in_order) {
+    // far more hosts than open files, in a random order: files are closed and
+    // opened again all the time, which moves entries of the index around
+    temp_dir dir;
+    file_output out(file_config(dir.path() / "{host}.log", 16), nullptr);
+    std::mt19937 random(42);
+    std::map<std::string, std::vector<std::string>> sent;
+    for (int i = 0; i < 20000; ++i) {
+        const auto host = "h" + std::to_string(random() % 300);
+        const auto e = from(host, "app", std::to_string(i));
+        write(out, e);
+        sent[host].push_back(host + " " + std::to_string(i));
+        ASSERT_LE(out.open_files(), 16u);
+        if (i % 3000 == 0) out.flush();
+    }
+    out.flush();
+    for (const auto& [host, lines] : sent) EXPECT_EQ(read_lines(dir.path() / (host + ".log")), lines) << host;
+}
+
+TEST(file_output, lines_beyond_what_waits_for_a_flush_keep_their_order) {
+    // more than the arena takes before a flush, and a line longer than it
+    // takes at all, between two files
+    temp_dir dir;
+    auto cfg = file_config(dir.path() / "{host}.log");
+    cfg.max_size = 1ull << 30;
+    file_output out(cfg, nullptr);
+    std::map<std::string, std::vector<std::string>> sent;
+    const auto n = file_output::arena_limit / (256u << 10) + 4;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto host = i % 2 == 0 ? "a" : "b";
+        const auto size = i == n / 2 ? file_output::arena_limit / 4 + 1 : (256u << 10);
+        const auto msg = std::to_string(i) + std::string(size, 'x');
+        write(out, from(host, "app", msg));
+        sent[host].push_back(std::string(host) + " " + msg);
+    }
+    out.flush();
+    for (const auto& [host, lines] : sent) {
+        const auto got = read_lines(dir.path() / (host + ".log"));
+        ASSERT_EQ(got.size(), lines.size()) << host;
+        for (std::size_t i = 0; i < got.size(); ++i) EXPECT_TRUE(got[i] == lines[i]) << host << " line " << i;
+    }
 }
