@@ -68,11 +68,12 @@ def free_udp_port():
         return s.getsockname()[1]
 
 
-def start_serve(folder, config, *extra, env=None):
-    """slotlogd.exe serve on `config` (written to folder/slotlogd.json), in the background"""
+def start_serve(folder, config, *extra, env=None, exe=None):
+    """slotlogd.exe (the build's, or `exe`) serve on `config` (written to
+    folder/slotlogd.json), in the background"""
     cfg = folder / "slotlogd.json"
     cfg.write_text(json.dumps(config))
-    return subprocess.Popen([WINE_RUN, str(BIN / "slotlogd.exe"), "serve", "-c", win_path(cfg), *extra],
+    return subprocess.Popen([WINE_RUN, str(exe or BIN / "slotlogd.exe"), "serve", "-c", win_path(cfg), *extra],
                             cwd=folder, env=env, stdout=open(folder / "out.txt", "wb"),
                             stderr=open(folder / "err.txt", "wb"))
 

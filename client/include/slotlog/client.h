@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <slotlog/export.h>
 #include <slotlog/host.h>
 #include <slotlog/mailslot_reader.h>
 #include <slotlog/slot_name.h>
@@ -42,11 +43,11 @@ enum class network_transport {
 
 // "auto" (or "automatic"), "mailslot", "broadcast", "both"; case-insensitive.
 // nullopt for anything else
-std::optional<network_transport> parse_network_transport(std::string_view text) noexcept;
+SLOTLOG_API std::optional<network_transport> parse_network_transport(std::string_view text) noexcept;
 // "auto", "mailslot", "broadcast", "both"
-std::string_view network_transport_name(network_transport t) noexcept;
+SLOTLOG_API std::string_view network_transport_name(network_transport t) noexcept;
 
-struct writer_options {
+struct SLOTLOG_API writer_options {
     static constexpr std::uint16_t default_netbios_port = 138;
     static constexpr std::uint16_t default_broadcast_port = 5138;
 
@@ -78,13 +79,13 @@ struct writer_options {
 
 // throws std::invalid_argument saying which field is wrong (port 0, a
 // workgroup over 15 characters, an empty or blank destination, ...)
-void check_writer_options(const writer_options& options);
+SLOTLOG_API void check_writer_options(const writer_options& options);
 
 namespace detail {
 class network_writer;
 }
 
-class mailslot_writer {
+class SLOTLOG_API mailslot_writer {
 public:
     // options only matter for names of other machines; the environment's are
     // read here, so a bad SLOTLOG_* value throws std::invalid_argument
@@ -120,6 +121,6 @@ struct message_fields {
     std::string_view app{};              // empty: not sent
     std::string_view slot{};             // the slot's name ("logger"), for the numbering
 };
-std::string make_json_message(std::string_view msg, const message_fields& fields);
+SLOTLOG_API std::string make_json_message(std::string_view msg, const message_fields& fields);
 
 } // namespace slotlog

@@ -4,9 +4,11 @@
 
 #include <string>
 
+#include <slotlog/export.h>
+
 namespace slotlog {
 
 // this machine's host name, "" if unknown
-std::string local_host_name();
+SLOTLOG_API std::string local_host_name();
 
 } // namespace slotlog

@@ -12,11 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include <slotlog/export.h>
 #include <slotlog/slot_name.h>
 
 namespace slotlog {
 
-class mailslot_error : public std::runtime_error {
+class SLOTLOG_API mailslot_error : public std::runtime_error {
 public:
     mailslot_error(const std::string& what, int code = 0) : std::runtime_error(what), code_(code) {}
     int code() const noexcept { return code_; }  // errno or GetLastError(), 0 if none
@@ -25,7 +26,7 @@ private:
 };
 
 // get() found no message (non-blocking, or the timeout passed)
-class mailslot_empty : public mailslot_error {
+class SLOTLOG_API mailslot_empty : public mailslot_error {
 public:
     mailslot_empty() : mailslot_error("no message in the mailslot") {}
 };
@@ -36,7 +37,7 @@ using native_handle_type = void*;       // HANDLE
 using native_handle_type = int;         // file descriptor
 #endif
 
-class mailslot_reader {
+class SLOTLOG_API mailslot_reader {
 public:
     static constexpr std::chrono::milliseconds forever{-1};
 

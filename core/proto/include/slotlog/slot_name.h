@@ -8,11 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include <slotlog/export.h>
+
 namespace slotlog {
 
 // a slot name: logger, \\.\mailslot\logger, \\*\mailslot\logger,
 // \\DOMAIN\mailslot\logger or \\HOST\mailslot\logger (case-insensitive)
-struct slot_name {
+struct SLOTLOG_API slot_name {
     enum class scope { local, broadcast, domain_or_host };
     scope where = scope::local;
     std::string server;                  // "." for local, "*" for broadcast, else the domain or host
@@ -25,20 +27,20 @@ struct slot_name {
 };
 
 // throws std::invalid_argument with a message that says what is wrong
-slot_name parse_slot_name(std::string_view text);
+SLOTLOG_API slot_name parse_slot_name(std::string_view text);
 
 // posix: $SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
 // $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid>. windows (where slots
 // need no folder): $SLOTLOG_RUNTIME_DIR, else %TEMP%\slotlog
-std::filesystem::path runtime_dir();
+SLOTLOG_API std::filesystem::path runtime_dir();
 // posix: runtime_dir() / name; a sub-folder's '\' stays in the file name
 // literally ("a\b" -> RUNTIME/a\b), so it never collides with "a.b". every
 // scope maps to the local socket of that name (where \\*\mailslot\x also
 // arrives on this machine)
-std::filesystem::path slot_socket_path(const slot_name& slot);
+SLOTLOG_API std::filesystem::path slot_socket_path(const slot_name& slot);
 
 // the largest message a writer sends to a slot on other machines (424 bytes
 // for \\*\mailslot\logger, less for longer names); 0 for a local slot (no limit)
-std::size_t network_message_limit(const slot_name& slot) noexcept;
+SLOTLOG_API std::size_t network_message_limit(const slot_name& slot) noexcept;
 
 } // namespace slotlog
