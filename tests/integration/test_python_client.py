@@ -116,6 +116,8 @@ try:
     1 / 0
 except ZeroDivisionError:
     billing.exception("failed")
+logging.basicConfig(level=logging.INFO, handlers=[slotlog.Handler(app="root app")])
+logging.info("by basicConfig")
 print(os.getpid(), socket.gethostname())
 """
 
@@ -144,6 +146,8 @@ def test_the_handler_sends_levels_app_extra_fields_and_stamps(venv, collectors, 
     assert billing[7]["level"] == "error" and billing[7]["msg"].startswith("failed\\nTraceback (most recent call")
     payments = [e for e in got if e["app"] == "payments"]
     assert [(e["level"], e["msg"], e["seq"]) for e in payments] == [("warning", "from payments", 1)]
+    # basicConfig's format is not the message's: the handler keeps its own
+    assert [(e["level"], e["msg"]) for e in got if e["app"] == "root app"] == [("info", "by basicConfig")]
 
 
 STAMP_SCRIPT = """

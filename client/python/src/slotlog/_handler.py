@@ -103,6 +103,9 @@ class Handler(logging.Handler):
 
     def __init__(self, slot="logger", app=None, level=logging.NOTSET, **options):
         super(Handler, self).__init__(level)
+        # the message alone (and a traceback): level, app and time are fields of their own, and
+        # logging.basicConfig leaves a handler's formatter alone
+        self.setFormatter(logging.Formatter())
         self.app = app
         self.mailslot = mailslot(slot, **options)
 
