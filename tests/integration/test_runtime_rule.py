@@ -42,6 +42,10 @@ def user_env(xdg=None, runtime=None):
     """a plain user's environment: no SLOTLOG_RUNTIME_DIR unless given"""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent", "LANG": "C.UTF-8",
            "PYTHONPATH": str(PYTHON_SOURCE), "PYTHONDONTWRITEBYTECODE": "1"}
+    # the asan preset's options, but reports on stderr: nobody cannot write into root's tmp_path
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if name in os.environ:
+            env[name] = ":".join(o for o in os.environ[name].split(":") if not o.startswith("log_path="))
     if xdg:
         env["XDG_RUNTIME_DIR"] = str(xdg)
     if runtime:

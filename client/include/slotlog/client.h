@@ -101,8 +101,8 @@ public:
     mailslot_writer& operator=(const mailslot_writer&) = delete;
 
     // sends one message; throws mailslot_error (no reader on a local slot,
-    // naming every socket or mailslot tried; message too large, no network destination took it, ...). fire and
-    // forget: no reply is awaited. a broadcast with nobody listening succeeds.
+    // naming every socket or mailslot tried; message too large; no network
+    // destination took it, ...). fire and forget: no reply is awaited. a broadcast with nobody listening succeeds.
     // safe to call from several threads. posix: waits while a local reader's
     // queue is full. messages to other machines are limited to
     // network_message_limit() bytes, checked before anything is sent

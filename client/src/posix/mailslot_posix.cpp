@@ -1,6 +1,7 @@
 // the writing end of a slot on posix: a datagram to the unix socket at
-// /run/slotlog/<name> or RUNTIME/<name> (a full receive queue blocks the sender: back-pressure, so
-// local senders lose nothing), and over udp to slots of other machines
+// /run/slotlog/<name> or RUNTIME/<name> (a full receive queue blocks the
+// sender: back-pressure, so local senders lose nothing), and over udp to slots
+// of other machines
 
 #include <slotlog/client.h>
 

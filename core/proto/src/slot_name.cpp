@@ -112,7 +112,9 @@ std::filesystem::path slot_socket_path(const slot_name& slot) { return runtime_d
 std::vector<std::filesystem::path> writer_socket_paths(const slot_name& slot, const std::filesystem::path& system_dir) {
     std::vector<std::filesystem::path> paths;
     // an explicit runtime folder is the whole answer (tests, a private collector)
-    if (detail::environment_variable("SLOTLOG_RUNTIME_DIR").empty()) paths.push_back(system_dir / socket_file_name(slot));
+    if (detail::environment_variable("SLOTLOG_RUNTIME_DIR").empty()) {
+        paths.push_back(system_dir / socket_file_name(slot));
+    }
     auto own = slot_socket_path(slot);
     // root's own folder is the system's
     if (paths.empty() || own.lexically_normal() != paths.front().lexically_normal()) paths.push_back(std::move(own));

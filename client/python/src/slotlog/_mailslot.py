@@ -12,6 +12,7 @@
 import errno
 import os
 import socket
+import tempfile
 import threading
 
 from ._names import BROADCAST, LOCAL, network_message_limit, parse_slot_name
@@ -37,9 +38,12 @@ class MailslotError(OSError):
 
 def runtime_dir():
     """$SLOTLOG_RUNTIME_DIR, else /run/slotlog for root, else
-    $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid> (a collector's own folder)"""
+    $XDG_RUNTIME_DIR/slotlog, else /tmp/slotlog-<uid> (a collector's own
+    folder; windows, where slots need none: %TEMP%\\slotlog)"""
     if os.environ.get("SLOTLOG_RUNTIME_DIR"):
         return os.environ["SLOTLOG_RUNTIME_DIR"]
+    if os.name == "nt":
+        return os.path.join(tempfile.gettempdir(), "slotlog")
     if os.geteuid() == 0:
         return "/run/slotlog"
     if os.environ.get("XDG_RUNTIME_DIR"):
