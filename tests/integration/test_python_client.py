@@ -87,6 +87,17 @@ def test_pip_installs_it_offline_into_a_fresh_venv(venv):
     assert r.stdout.split() == [cmake_version(), ">=3.8", "1"]
 
 
+def test_the_sdist_installs_offline_too(venv, tmp_path):
+    """the backend's other hook: a source archive that pip installs as well"""
+    r = run_python("/usr/bin/python3", "import sys, slotlog_build; print(slotlog_build.build_sdist(sys.argv[1]))",
+                   clean_env(PYTHONPATH=PACKAGE / "_build", PYTHONDONTWRITEBYTECODE=1), tmp_path)
+    sdist = tmp_path / r.stdout.strip()
+    assert sdist.name == f"slotlog-{cmake_version()}.tar.gz"
+    r = subprocess.run([str(venv), "-m", "pip", "install", "--no-index", "--no-cache-dir", "--force-reinstall",
+                        "--disable-pip-version-check", str(sdist)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "Successfully installed slotlog-" in r.stdout, r.stdout + r.stderr
+
+
 def test_the_sources_parse_as_python_3_8():
     files = sorted(PACKAGE.rglob("*.py"))
     assert len(files) >= 8

@@ -120,9 +120,9 @@ def build_editable(wheel_directory, config_settings=None, metadata_directory=Non
 def build_sdist(sdist_directory, config_settings=None):
     base = "%s-%s" % (NAME, _version())
     name = base + ".tar.gz"
-    files = ["pyproject.toml", "README.md", "_build/slotlog_build.py"] + [
-        "src/" + p for p, _ in _sources()] + ["examples/" + f for f in sorted(os.listdir(os.path.join(HERE, "examples")))
-                                             if f.endswith(".py")]
+    examples = sorted(f for f in os.listdir(os.path.join(HERE, "examples")) if f.endswith(".py"))
+    files = (["pyproject.toml", "README.md", "_build/slotlog_build.py"] + ["src/" + p for p, _ in _sources()]
+             + ["examples/" + f for f in examples])
     with tarfile.open(os.path.join(sdist_directory, name), "w:gz", format=tarfile.PAX_FORMAT) as tar:
         for f in files:
             tar.add(os.path.join(HERE, f), arcname=base + "/" + f, recursive=False)

@@ -17,7 +17,7 @@ import threading
 
 from ._names import BROADCAST, LOCAL, network_message_limit, parse_slot_name
 from ._network import NetworkWriter
-from ._options import AUTOMATIC, WriterOptions
+from ._options import AUTOMATIC, WriterOptions, parse_transport
 
 _SEND_BUFFER = 4 * 1024 * 1024  # best effort: it bounds the largest local datagram
 _NO_READER = (errno.ENOENT, errno.ECONNREFUSED, errno.ENOTDIR)
@@ -224,7 +224,7 @@ def mailslot(name, transport=None, netbios_port=None, broadcast_port=None, broad
     """
     options = WriterOptions.from_environment()
     if transport is not None:
-        options.transport = AUTOMATIC if transport == "automatic" else transport
+        options.transport = parse_transport(transport) or transport  # a bad one: check() says so
     for field, value in (("netbios_port", netbios_port), ("broadcast_port", broadcast_port),
                          ("workgroup", workgroup), ("system_runtime_dir", system_runtime_dir)):
         if value is not None:
