@@ -8,13 +8,18 @@ const cli::program_help help{
     "slotlog",
     {
         {"send", "[-s SLOT] [-l LEVEL] [-a APP] [--raw] [NETWORK OPTIONS] [MESSAGE...]",
-         "writes each MESSAGE as one entry to a slot; with no MESSAGE, each line of standard input. entries are "
-         "json, stamped with host, pid, sequence number and time",
+         "writes each MESSAGE as one entry to a slot; with no MESSAGE, each line of standard input. a MESSAGE "
+         "that is a json object with \"msg\" ({\"msg\": \"disk full\", \"level\": \"error\"}) is sent as it "
+         "is: its own level, app and other keys count. any other MESSAGE is sent as json stamped with host, pid, "
+         "sequence number and time. on linux a local slot is the system collector's socket /run/slotlog/SLOT when "
+         "one is there, else this user's own collector's ($XDG_RUNTIME_DIR/slotlog/SLOT or /tmp/slotlog-UID/SLOT); "
+         "with $SLOTLOG_RUNTIME_DIR set, $SLOTLOG_RUNTIME_DIR/SLOT alone",
          {{"-s, --slot SLOT", "logger (default), \\\\.\\mailslot\\logger (this machine), \\\\*\\mailslot\\logger "
                               "(every collector of the domain), \\\\HOST\\mailslot\\logger or "
                               "\\\\DOMAIN\\mailslot\\logger"},
-          {"-l, --level LEVEL", "trace, debug, info, notice, warning, error or critical"},
-          {"-a, --app APP", "the application the entries come from"},
+          {"-l, --level LEVEL", "trace, debug, info, notice, warning, error or critical (a json MESSAGE's own "
+                                "level wins)"},
+          {"-a, --app APP", "the application the entries come from (a json MESSAGE's own app wins)"},
           {"--raw", "send each message exactly as given, without the json envelope (a syslog line, plain text, or "
                     "STOP)"},
           {"", "network options, for \\\\*\\, \\\\DOMAIN\\ and \\\\HOST\\ slots (424 bytes at most a message); each "

@@ -21,6 +21,7 @@
 #include "console.h"
 #include "gzip_lines.h"
 #include "help.h"
+#include "json_message.h"
 #include "tail.h"
 
 namespace {
@@ -121,7 +122,12 @@ send_request parse_send_options(const std::vector<std::string>& args) {
 // each message given, else each line of standard input; the exit code
 int send_messages(slotlog::mailslot_writer& writer, const send_request& request) {
     const slotlog::message_fields fields{request.level, request.app, writer.slot().name};
-    auto put = [&](const std::string& m) { writer.put(request.raw ? m : slotlog::make_json_message(m, fields)); };
+    auto put = [&](const std::string& m) {
+        if (request.raw) return writer.put(m);
+        // a json entry of the caller's own goes as it is, anything else stamped
+        const auto entry = slotlog::as_json_entry(m, request.level, request.app);
+        writer.put(entry ? *entry : slotlog::make_json_message(m, fields));
+    };
     try {
         if (!request.messages.empty()) {
             for (const auto& m : request.messages) put(m);

@@ -42,6 +42,14 @@ void set_env(const char* name, const std::string& value) {
 #endif
 }
 
+void unset_env(const char* name) {
+#ifdef _WIN32
+    _putenv_s(name, "");
+#else
+    unsetenv(name);
+#endif
+}
+
 std::string random_suffix() {
     static std::mt19937_64 rng{std::random_device{}()};
     return std::to_string(rng() % 1000000000);
@@ -229,6 +237,79 @@ TEST_F(mailslot, writer_to_a_local_slot_without_reader_fails) {
     mailslot_writer writer(name_);
     const auto what = error_of([&] { writer.put("anyone?"); });
     EXPECT_TRUE(contains(what, "no collector is reading slot '" + name_ + "'")) << what;
+}
+
+// the runtime rule (posix): a writer without SLOTLOG_RUNTIME_DIR tries the
+// system collector's folder first, then its own. a folder of the test stands
+// in for /run/slotlog (writer_options::system_runtime_dir); the real one is
+// tried by tests/integration/test_runtime_rule.py, as nobody against root
+
+// a reader of name_ created in folder, as a collector whose runtime folder it is
+std::unique_ptr<mailslot_reader> reader_in(const fs::path& folder, const std::string& name) {
+    set_env("SLOTLOG_RUNTIME_DIR", folder.string());
+    auto reader = std::make_unique<mailslot_reader>(name);
+    unset_env("SLOTLOG_RUNTIME_DIR");
+    return reader;
+}
+
+TEST_F(mailslot, a_writer_without_runtime_dir_reaches_the_system_collector) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    const fs::path system = dir_ / "system";
+    const auto reader = reader_in(system, name_);
+    slotlog::writer_options options;
+    options.system_runtime_dir = system;
+    mailslot_writer(name_, options).put("to the system's collector");
+    EXPECT_EQ(reader->get(true, 5s), "to the system's collector");
+    // ... and only without SLOTLOG_RUNTIME_DIR, which names the one folder to use
+    set_env("SLOTLOG_RUNTIME_DIR", (dir_ / "private").string());
+    const auto what = error_of([&] { mailslot_writer(name_, options).put("x"); });
+    EXPECT_TRUE(contains(what, "(tried " + (dir_ / "private" / name_).string() + ")")) << what;
+}
+
+TEST_F(mailslot, no_collector_names_every_socket_tried) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    const fs::path system = dir_ / "system";
+    {
+        // a stale socket in the system folder (its collector crashed) is passed over
+        const auto dead = reader_in(system, name_);
+        fs::create_hard_link(system / name_, dir_ / "kept");
+    }
+    fs::rename(dir_ / "kept", system / name_);
+    unset_env("SLOTLOG_RUNTIME_DIR");
+    slotlog::writer_options options;
+    options.system_runtime_dir = system;
+    const auto what = error_of([&] { mailslot_writer(name_, options).put("anyone?"); });
+    const fs::path own = slotlog::runtime_dir() / name_;
+    EXPECT_TRUE(contains(what, "no collector is reading slot '" + name_ + "' (tried " + (system / name_).string() +
+                                   " and " + own.string() + ")"))
+        << what;
+}
+
+TEST_F(mailslot, a_writer_falls_back_on_its_own_runtime_folder) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    unset_env("SLOTLOG_RUNTIME_DIR");
+    if (slotlog::runtime_dir() == slotlog::default_system_runtime_dir) {
+        // root: its own folder is the system's, the one place to look
+        EXPECT_EQ(slotlog::writer_socket_paths(slotlog::parse_slot_name(name_)),
+                  std::vector<fs::path>{fs::path(slotlog::default_system_runtime_dir) / name_});
+        return;
+    }
+    const char* xdg = std::getenv("XDG_RUNTIME_DIR");
+    const std::string saved = xdg ? xdg : "";
+    set_env("XDG_RUNTIME_DIR", (dir_ / "xdg").string());
+    {
+        mailslot_reader own(name_);
+        EXPECT_TRUE(fs::is_socket(dir_ / "xdg" / "slotlog" / name_));
+        slotlog::writer_options options;
+        options.system_runtime_dir = dir_ / "system";  // no collector there
+        mailslot_writer(name_, options).put("to my own collector");
+        EXPECT_EQ(own.get(true, 5s), "to my own collector");
+    }
+    if (xdg) {
+        set_env("XDG_RUNTIME_DIR", saved);
+    } else {
+        unset_env("XDG_RUNTIME_DIR");
+    }
 }
 
 TEST_F(mailslot, broadcast_without_reader_succeeds) {

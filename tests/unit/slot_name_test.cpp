@@ -3,7 +3,10 @@
 #include <slotlog/client.h>
 #include <slotlog/platform.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 using slotlog::parse_slot_name;
 using slotlog::slot_name;
@@ -18,6 +21,18 @@ std::string rejection(const std::string& text) {
         return e.what();
     }
     return "accepted";
+}
+
+void set_env(const char* name, const char* value) {
+#ifdef _WIN32
+    _putenv_s(name, value ? value : "");
+#else
+    if (value) {
+        setenv(name, value, 1);
+    } else {
+        unsetenv(name);
+    }
+#endif
 }
 
 } // namespace
@@ -138,4 +153,25 @@ TEST(slot_socket_path, sub_folders_stay_in_the_file_name) {
     const auto sub = slotlog::slot_socket_path(parse_slot_name(R"(\\.\mailslot\app\logger)"));
     EXPECT_EQ(sub.parent_path(), dir);
     EXPECT_EQ(sub.filename().string(), "app\\logger");
+}
+
+// the runtime rule: with SLOTLOG_RUNTIME_DIR, that folder alone; without it,
+// the system collector's folder first, then the writer's own when it differs
+TEST(writer_socket_paths, the_system_collector_first_unless_runtime_dir_is_set) {
+    if (slotlog::on_windows) GTEST_SKIP() << "windows slots are mailslots, not socket files";
+    using paths = std::vector<std::filesystem::path>;
+    const char* set = std::getenv("SLOTLOG_RUNTIME_DIR");
+    const std::string saved = set ? set : "";
+    const auto slot = parse_slot_name(R"(\\*\mailslot\Logger)");
+
+    set_env("SLOTLOG_RUNTIME_DIR", "/tmp/private-runtime");
+    EXPECT_EQ(slotlog::writer_socket_paths(slot, "/sys-run"), paths{"/tmp/private-runtime/logger"});
+
+    set_env("SLOTLOG_RUNTIME_DIR", nullptr);
+    const auto own = slotlog::runtime_dir();
+    EXPECT_EQ(slotlog::writer_socket_paths(slot, "/sys-run"), (paths{"/sys-run/logger", own / "logger"}));
+    EXPECT_EQ(slotlog::writer_socket_paths(slot, own), paths{own / "logger"}) << "one folder is tried once";
+    EXPECT_EQ(slotlog::writer_socket_paths(slot).front(), std::filesystem::path("/run/slotlog/logger"));
+
+    set_env("SLOTLOG_RUNTIME_DIR", set ? saved.c_str() : nullptr);
 }

@@ -3,7 +3,9 @@
 // the slotlog client library: slot names and both ends of a mailslot, with an
 // api that mirrors winsys's ipc.Mailslot (put; get with block and timeout;
 // iteration; name normalisation). on windows a slot is a real mailslot; on
-// posix it is a unix datagram socket at RUNTIME/<name in lower case>. a
+// posix it is a unix datagram socket at RUNTIME/<name in lower case>, and a
+// writer without $SLOTLOG_RUNTIME_DIR looks in the system collector's
+// /run/slotlog first (writer_socket_paths in slot_name.h). a
 // writer reaches slots on other machines with the mailslot wire protocol (a
 // netbios datagram carrying an smb mailslot write, udp 138) or the same
 // datagram on the slotlog broadcast port (udp 5138): see writer_options
@@ -68,6 +70,10 @@ struct SLOTLOG_API writer_options {
     // builds it (up to 15 characters; windows' own mailslot uses the machine's
     // domain or workgroup instead)
     std::string workgroup = "WORKGROUP";
+    // posix, local slots: the system collector's runtime folder, tried first
+    // by a writer without $SLOTLOG_RUNTIME_DIR (slot_name.h,
+    // writer_socket_paths); another folder stands in for it in tests
+    std::filesystem::path system_runtime_dir{default_system_runtime_dir};
 
     // the defaults, overridden by SLOTLOG_TRANSPORT (auto, mailslot, broadcast,
     // both), SLOTLOG_NETBIOS_PORT, SLOTLOG_BROADCAST_PORT, SLOTLOG_BROADCAST_TO
@@ -87,16 +93,17 @@ class network_writer;
 
 class SLOTLOG_API mailslot_writer {
 public:
-    // options only matter for names of other machines; the environment's are
-    // read here, so a bad SLOTLOG_* value throws std::invalid_argument
+    // options other than system_runtime_dir only matter for names of other
+    // machines; the environment's are read here, so a bad SLOTLOG_* value
+    // throws std::invalid_argument
     explicit mailslot_writer(std::string_view name, writer_options options = writer_options::from_environment());
     ~mailslot_writer();
     mailslot_writer(const mailslot_writer&) = delete;
     mailslot_writer& operator=(const mailslot_writer&) = delete;
 
     // sends one message; throws mailslot_error (no reader on a local slot,
-    // message too large, no network destination took it, ...). fire and
-    // forget: no reply is awaited. a broadcast with nobody listening succeeds.
+    // naming every socket or mailslot tried; message too large; no network
+    // destination took it, ...). fire and forget: no reply is awaited. a broadcast with nobody listening succeeds.
     // safe to call from several threads. posix: waits while a local reader's
     // queue is full. messages to other machines are limited to
     // network_message_limit() bytes, checked before anything is sent

@@ -1,6 +1,7 @@
 // the writing end of a slot on posix: a datagram to the unix socket at
-// RUNTIME/<name> (a full receive queue blocks the sender: back-pressure, so
-// local senders lose nothing), and over udp to slots of other machines
+// /run/slotlog/<name> or RUNTIME/<name> (a full receive queue blocks the
+// sender: back-pressure, so local senders lose nothing), and over udp to slots
+// of other machines
 
 #include <slotlog/client.h>
 
@@ -9,7 +10,9 @@
 
 #include <cerrno>
 #include <cstddef>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <slotlog/detail/unix_slot.h>
 
@@ -46,23 +49,18 @@ mailslot_writer::~mailslot_writer() { ::close(handle_); }
 
 namespace {
 
-// one message to the local socket of slot. false when nobody reads it and
-// a reader is optional (a broadcast's local copy)
-bool send_local(int handle, const slot_name& slot, std::string_view message, bool reader_required) {
-    // the path is worked out per message: a collector may have started since
-    const std::filesystem::path path = slot_socket_path(slot);
+// one message to the socket file path: 0 when sent, the errno when no reader
+// holds it (missing, stale or not a folder); other trouble throws
+int send_to_socket(int handle, const slot_name& slot, const std::filesystem::path& path, std::string_view message) {
     const socket_address a = address_of(slot, path);
     for (;;) {
         if (::sendto(handle, message.data(), message.size(), 0, reinterpret_cast<const sockaddr*>(&a.addr),
                      a.size) >= 0) {
-            return true;
+            return 0;
         }
         const int e = errno;
         if (e == EINTR) continue;
-        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) {
-            if (!reader_required) return false;
-            throw mailslot_error("no collector is reading slot '" + slot.name + "' (" + path.string() + ")", e);
-        }
+        if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR) return e;
         if (e == EMSGSIZE) {
             int buffer = 0;
             socklen_t len = sizeof(buffer);
@@ -76,6 +74,24 @@ bool send_local(int handle, const slot_name& slot, std::string_view message, boo
     }
 }
 
+// one message to the first socket of slot that a reader holds, the system
+// collector's before this user's own (writer_socket_paths). false when nobody
+// reads it and a reader is optional (a broadcast's local copy)
+bool send_local(int handle, const slot_name& slot, const std::filesystem::path& system_dir, std::string_view message,
+                bool reader_required) {
+    // the paths are worked out per message: a collector may have started since
+    const std::vector<std::filesystem::path> paths = writer_socket_paths(slot, system_dir);
+    int e = 0;
+    for (const auto& path : paths) {
+        e = send_to_socket(handle, slot, path, message);
+        if (e == 0) return true;
+    }
+    if (!reader_required) return false;
+    std::string tried;
+    for (const auto& path : paths) tried += (tried.empty() ? "" : " and ") + path.string();
+    throw mailslot_error("no collector is reading slot '" + slot.name + "' (tried " + tried + ")", e);
+}
+
 } // namespace
 
 void mailslot_writer::put(std::string_view message) {
@@ -86,14 +102,15 @@ void mailslot_writer::put(std::string_view message) {
                              EMSGSIZE);
     }
     if (slot_.where == slot_name::scope::local) {
-        send_local(handle_, slot_, message, true);
+        send_local(handle_, slot_, options_.system_runtime_dir, message, true);
         return;
     }
     // posix has no windows mailslot to try first: automatic is the mailslot protocol
     const network_transport t = options_.transport;
     const detail::network_ports ports{t != network_transport::broadcast,
                                       t == network_transport::broadcast || t == network_transport::both};
-    const bool local = slot_.where == slot_name::scope::broadcast && ports.netbios && send_local(handle_, slot_, message, false);
+    const bool local = slot_.where == slot_name::scope::broadcast && ports.netbios &&
+                       send_local(handle_, slot_, options_.system_runtime_dir, message, false);
     const auto sent = network_->send(message, ports);
     // fire and forget: this machine's reader having it is enough
     if (!sent.ok() && !local) throw mailslot_error(sent.error, sent.code);

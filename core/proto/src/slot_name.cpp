@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include <slotlog/detail/printable.h>
+#include <slotlog/detail/system.h>
 
 namespace slotlog {
 
@@ -97,10 +98,27 @@ slot_name parse_slot_name(std::string_view text) {
     return slot;
 }
 
-std::filesystem::path slot_socket_path(const slot_name& slot) {
-    // every scope maps to the local socket: network delivery is not done on posix.
-    // backslashes of sub-folders stay in the file name, so "a\b" never meets "a.b"
-    return runtime_dir() / std::filesystem::path(std::u8string(slot.name.begin(), slot.name.end()));
+namespace {
+
+// backslashes of sub-folders stay in the file name, so "a\b" never meets "a.b"
+std::filesystem::path socket_file_name(const slot_name& slot) {
+    return std::filesystem::path(std::u8string(slot.name.begin(), slot.name.end()));
+}
+
+} // namespace
+
+std::filesystem::path slot_socket_path(const slot_name& slot) { return runtime_dir() / socket_file_name(slot); }
+
+std::vector<std::filesystem::path> writer_socket_paths(const slot_name& slot, const std::filesystem::path& system_dir) {
+    std::vector<std::filesystem::path> paths;
+    // an explicit runtime folder is the whole answer (tests, a private collector)
+    if (detail::environment_variable("SLOTLOG_RUNTIME_DIR").empty()) {
+        paths.push_back(system_dir / socket_file_name(slot));
+    }
+    auto own = slot_socket_path(slot);
+    // root's own folder is the system's
+    if (paths.empty() || own.lexically_normal() != paths.front().lexically_normal()) paths.push_back(std::move(own));
+    return paths;
 }
 
 std::size_t network_message_limit(const slot_name& slot) noexcept {

@@ -25,7 +25,7 @@ std::string env(const char* name) {
 
 std::filesystem::path runtime_dir() {
     if (auto dir = env("SLOTLOG_RUNTIME_DIR"); !dir.empty()) return dir;
-    if (::geteuid() == 0) return "/run/slotlog";
+    if (::geteuid() == 0) return default_system_runtime_dir;
     if (auto dir = env("XDG_RUNTIME_DIR"); !dir.empty()) return std::filesystem::path(dir) / "slotlog";
     return "/tmp/slotlog-" + std::to_string(::getuid());
 }
