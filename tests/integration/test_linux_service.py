@@ -3,6 +3,7 @@ READY=1 once the inputs are open, RELOADING=1/READY=1 around SIGHUP, STOPPING=1)
 to a port below 1024 that fails with a hint instead of a bare "Permission denied"."""
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -77,55 +78,53 @@ def unprivileged_port_start():
         return 1024
 
 
+# the user nobody, with no capability, or with CAP_NET_BIND_SERVICE alone as the unit gives it
+AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+NO_CAPABILITY = ["--inh-caps=-all", "--bounding-set=-all"]
+BIND_CAPABILITY = ["--inh-caps=-all,+net_bind_service", "--ambient-caps=+net_bind_service"]
+
+
+@pytest.fixture
+def nobodys_folder():
+    """A folder that nobody owns (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="slotlog-nobody-"))
+    os.chown(folder, 65534, 65534)
+    yield folder
+    shutil.rmtree(folder)
+
+
 @pytest.mark.parametrize("input_type, port, hint", [
     ("netbios", 138, '"bind": "0.0.0.0:5138"'),
     ("udp", 514, "a port from 1024 up"),
 ])
-def test_a_privileged_port_as_a_user_says_what_to_do(env, input_type, port, hint):
+def test_a_privileged_port_as_a_user_says_what_to_do(env, nobodys_folder, input_type, port, hint):
     if unprivileged_port_start() <= port:
         pytest.skip(f"net.ipv4.ip_unprivileged_port_start lets anyone bind port {port} here")
-    # the user nobody, with no capability: reads the configuration from a folder open to it
-    folder = Path(tempfile.mkdtemp(prefix="slotlog-port-"))
-    try:
-        folder.chmod(0o755)
-        config = folder / "slotlogd.json"
-        listen = {"type": input_type, "bind": f"127.0.0.1:{port}"}
-        if input_type == "netbios":
-            listen["slot"] = "logger"
-        config.write_text(json.dumps({"inputs": [listen], "outputs": [{"type": "console"}]}))
-        config.chmod(0o644)
-        r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                            "--inh-caps=-all", "--bounding-set=-all",
-                            str(BIN / "slotlogd"), "serve", "-c", str(config)],
-                           env=env, capture_output=True, timeout=30)
-        err = r.stderr.decode()
-        assert r.returncode == 3, err
-        assert f"cannot listen on udp 127.0.0.1:{port}: Permission denied" in err, err
-        assert "CAP_NET_BIND_SERVICE" in err and "slotlogd.service" in err and hint in err, err
-    finally:
-        for p in folder.iterdir():
-            p.unlink()
-        folder.rmdir()
+    config = nobodys_folder / "slotlogd.json"
+    listen = {"type": input_type, "bind": f"127.0.0.1:{port}"}
+    if input_type == "netbios":
+        listen["slot"] = "logger"
+    config.write_text(json.dumps({"inputs": [listen], "outputs": [{"type": "console"}]}))
+    r = subprocess.run([*AS_NOBODY, *NO_CAPABILITY, str(BIN / "slotlogd"), "serve", "-c", str(config)],
+                       env=env, capture_output=True, timeout=30)
+    err = r.stderr.decode()
+    assert r.returncode == 3, err
+    assert f"cannot listen on udp 127.0.0.1:{port}: Permission denied" in err, err
+    assert "CAP_NET_BIND_SERVICE" in err and "slotlogd.service" in err and hint in err, err
 
 
-def test_a_privileged_port_with_the_capability_works(tmp_path, env, collectors):
-    """What the unit's AmbientCapabilities gives the service user: the bind succeeds."""
+def test_a_privileged_port_with_the_capability_works(env, nobodys_folder):
+    """What the unit's AmbientCapabilities gives the service's account: the bind succeeds."""
     if unprivileged_port_start() <= 138:
         pytest.skip("any user may bind low ports here")
-    # run as nobody with only CAP_NET_BIND_SERVICE, reading and writing in a folder of its own
-    folder = Path(tempfile.mkdtemp(prefix="slotlog-cap-"))
-    proc = None
+    port = free_privileged_udp_port()
+    log = nobodys_folder / "a.log"
+    config = nobodys_folder / "slotlogd.json"
+    config.write_text(json.dumps(file_config(log, inputs=[{"type": "udp", "bind": f"127.0.0.1:{port}"}])))
+    proc = subprocess.Popen([*AS_NOBODY, *BIND_CAPABILITY, str(BIN / "slotlogd"), "serve", "-c", str(config)],
+                            env=dict(env, SLOTLOG_RUNTIME_DIR=str(nobodys_folder / "run")),
+                            stderr=subprocess.PIPE)
     try:
-        os.chown(folder, 65534, 65534)
-        port = free_privileged_udp_port()
-        log = folder / "a.log"
-        config = folder / "slotlogd.json"
-        config.write_text(json.dumps(file_config(log, inputs=[{"type": "udp", "bind": f"127.0.0.1:{port}"}])))
-        run_env = dict(env, SLOTLOG_RUNTIME_DIR=str(folder / "run"))
-        proc = subprocess.Popen(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                 "--inh-caps=-all,+net_bind_service", "--ambient-caps=+net_bind_service",
-                                 str(BIN / "slotlogd"), "serve", "-c", str(config)],
-                                env=run_env, stderr=subprocess.PIPE)
         wait_for(lambda: proc.poll() is not None or any("started" in l for l in read_lines(log)),
                  what="slotlogd to start")
         assert proc.poll() is None, proc.stderr.read().decode()
@@ -136,12 +135,10 @@ def test_a_privileged_port_with_the_capability_works(tmp_path, env, collectors):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
     finally:
-        if proc and proc.poll() is None:
+        if proc.poll() is None:
             proc.kill()
-            proc.wait()
-        if proc:
-            proc.stderr.close()
-        subprocess.run(["rm", "-rf", str(folder)], check=True)
+        proc.wait()
+        proc.stderr.close()
 
 
 def free_privileged_udp_port():
