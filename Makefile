@@ -1,5 +1,5 @@
 # the two commands: `make run` and `make test` (see README.md)
-.PHONY: run test bench deps peers build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
+.PHONY: run test bench deps peers deb build build-linux build-clang build-mingw build-fuzz build-asan test-linux test-mingw test-fuzz test-asan fuzz msi clean
 
 JOBS ?= 2
 FUZZ_SECONDS ?= 60
@@ -51,7 +51,15 @@ run: deps
 		|| { cat build/linux/run-build.log; exit 1; }
 	@build/linux/bin/slotlogd serve
 
-test-linux: build-linux peers
+# the debian package build/deb/slotlog_<version>_amd64.deb (docs/linux.md): slotlogd
+# and slotlog from a release build of their own with debian's hardening flags
+deb: deps
+	@cmake --preset deb >/dev/null
+	@cmake --build --preset deb -j $(JOBS)
+	@installer/linux/build-deb build/deb
+
+# integration/test_deb.py installs, checks and purges the package
+test-linux: build-linux peers deb
 	ctest --preset linux -j $(JOBS)
 
 test-mingw: build-mingw

@@ -5,6 +5,7 @@
 
 #include "collector.h"
 #include "control_events.h"
+#include "service_manager.h"
 
 namespace slotlog {
 
@@ -36,8 +37,15 @@ int serve(const serve_options& options) {
     if (std::none_of(outputs.begin(), outputs.end(), [](const output_config& o) { return o.type == "console"; })) {
         std::cerr << "slotlogd: started: " << c->describe() << '\n';
     }
+    // every input is open: a Type=notify unit becomes active only now
+    notify_service_manager("READY=1\nSTATUS=" + c->describe());
 
-    while (events.wait() == control_event::reload) c->reload();
+    while (events.wait() == control_event::reload) {
+        notify_service_manager("RELOADING=1");
+        const auto refused = c->reload();
+        notify_service_manager("READY=1\nSTATUS=" + (refused ? "reload refused, kept: " : std::string()) + c->describe());
+    }
+    notify_service_manager("STOPPING=1");
     c->stop();
     return exit_ok;
 }

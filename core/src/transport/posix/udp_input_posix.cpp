@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include <slotlog/mailslot_wire.h>
+
 #include "transport/inputs.h"
 #include "transport/posix/datagram_batch.h"
 #include "transport/posix/wake_pipe.h"
@@ -25,6 +27,21 @@ namespace slotlog {
 namespace {
 
 constexpr std::size_t max_udp_payload = 65535;
+
+// EACCES on bind: the port is below net.ipv4.ip_unprivileged_port_start
+// (1024). says how to get the right, or how to do without it
+std::string privileged_port_hint(const input_config& cfg) {
+    std::string hint =
+        " (a port below 1024 needs root or the capability CAP_NET_BIND_SERVICE: run slotlogd as the systemd "
+        "service slotlogd.service, which grants it, or grant it to the program with 'setcap "
+        "cap_net_bind_service=+ep slotlogd', ";
+    if (cfg.type == "netbios") {
+        hint += fmt::format("or read the slotlog broadcast port instead: \"bind\": \"0.0.0.0:{}\"", wire::broadcast_port);
+    } else {
+        hint += "or listen on a port from 1024 up";
+    }
+    return hint + "; see docs/linux.md)";
+}
 
 class udp_input final : public threaded_input {
 public:
@@ -51,9 +68,11 @@ public:
             ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &wanted, sizeof wanted);
         }
         if (::bind(fd_, found->ai_addr, found->ai_addrlen) != 0) {
-            const auto e = error_("cannot listen on udp", cfg.bind);
+            const int bind_errno = errno;
+            auto what = fmt::format("cannot listen on udp {}: {}", cfg.bind, std::strerror(bind_errno));
+            if (bind_errno == EACCES) what += privileged_port_hint(cfg);
             ::close(fd_);
-            throw e;
+            throw std::runtime_error(what);
         }
     }
 
