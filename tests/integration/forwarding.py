@@ -75,7 +75,9 @@ def assert_complete(received, count, prefix="m"):
     first = {}
     order = []
     for m in received:
-        ident = ID.search(m["sd"]).group(1)
+        found = ID.search(m["sd"])
+        assert found, f"an entry without its id: {m}"
+        ident = found.group(1)
         if m["msg"] in first:
             assert first[m["msg"]] == ident, f"{m['msg']} came again with another id"
         else:

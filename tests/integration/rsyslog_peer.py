@@ -2,7 +2,7 @@
 sends to: imptcp (plain tcp, octet counting) or imrelp; with tls, imtcp with
 the gtls stream driver (RFC 5425) or imrelp with tls="on". It writes what it
 parsed of each message, one line per message:
-HOSTNAME|APP-NAME|PROCID|SEVERITY|FACILITY|STRUCTURED-DATA|MSG"""
+#~#HOSTNAME|APP-NAME|PROCID|SEVERITY|FACILITY|STRUCTURED-DATA|MSG"""
 import shutil
 import signal
 import socket
@@ -13,6 +13,9 @@ from pathlib import Path
 RSYSLOGD = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
 MODULES = Path("/usr/lib/x86_64-linux-gnu/rsyslog")
 FIELDS = ["host", "app", "procid", "severity", "facility", "sd", "msg"]
+# starts each record: a record torn by a SIGKILL is followed on its line by the
+# first one written after the restart
+MARK = "#~#"
 
 
 def available(module):
@@ -73,7 +76,7 @@ global(workDirectory="{self.folder}" maxMessageSize="64k"{files})
 {module}
 {listener}
 template(name="fields" type="string"
-         string="%hostname%|%app-name%|%procid%|%syslogseverity%|%syslogfacility%|%structured-data%|%msg%\\n")
+         string="{MARK}%hostname%|%app-name%|%procid%|%syslogseverity%|%syslogfacility%|%structured-data%|%msg%\\n")
 action(type="omfile" file="{self.out}" template="fields")
 """)
 
@@ -118,11 +121,15 @@ action(type="omfile" file="{self.out}" template="fields")
         self.proc = None
 
     def lines(self):
-        """the complete lines: rsyslogd may be half way through writing the last one"""
+        """the complete records: rsyslogd may be half way through writing the last
+        one, and one it was killed while writing (omfile writes a record that
+        straddles its buffer in two) lacks its end: the restarted server's first
+        record follows it on the same line"""
         if not self.out.exists():
             return []
         text = self.out.read_text(encoding="utf-8", errors="replace")
-        return text[:text.rfind("\n") + 1].splitlines()
+        lines = text[:text.rfind("\n") + 1].splitlines()
+        return [l[l.rfind(MARK) + len(MARK):] for l in lines if MARK in l]
 
     def messages(self):
         """each line as a dict of FIELDS"""
