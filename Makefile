@@ -52,11 +52,10 @@ run: deps
 	@build/linux/bin/slotlogd serve
 
 # the debian package build/deb/slotlog_<version>_amd64.deb (docs/linux.md): slotlogd
-# and slotlog from a release build of their own with debian's hardening flags
-deb: deps
-	@cmake --preset deb >/dev/null
-	@cmake --build --preset deb -j $(JOBS)
-	@installer/linux/build-deb build/deb
+# and slotlog of build/linux, the binaries the tests run (the linux preset has
+# debian's hardening flags), stripped
+deb: build-linux
+	@installer/linux/build-deb build/linux build/deb
 
 # integration/test_deb.py installs, checks and purges the package
 test-linux: build-linux peers deb
@@ -78,7 +77,9 @@ fuzz: build-fuzz
 test-fuzz: build-fuzz
 	scripts/run-fuzzers 10
 
-test: build-linux build-clang build-mingw test-fuzz test-linux test-asan test-mingw
+# the asan build is the clang build of make test: clang with -Werror like the
+# others (build-clang on its own is the same without the sanitizers)
+test: build-linux build-mingw test-fuzz test-linux test-asan test-mingw
 
 # slotlogd against rsyslogd on this machine (bench/README.md), per-host files and forwarding too,
 # about 11 minutes; installs rsyslog if missing. Not part of test

@@ -1,7 +1,7 @@
 # native builds use Debian's packages; the mingw build uses the same headers
 # (slotlog_deps: spdlog, fmt, nlohmann_json, for the collector and the tool;
-# slotlog_platform: what every target needs, the client library included)
-# header-only (see cmake/mingw-toolchain.cmake) and googletest from source
+# slotlog_platform: what every target needs, the client library included),
+# fmt and spdlog compiled into a static library of ours, and googletest from source
 if(CMAKE_CROSSCOMPILING AND WIN32)
   set(debian_headers ${CMAKE_BINARY_DIR}/debian-headers)
   file(MAKE_DIRECTORY ${debian_headers})
@@ -19,10 +19,16 @@ if(CMAKE_CROSSCOMPILING AND WIN32)
   target_link_libraries(slotlog_platform INTERFACE ws2_32)
   target_link_options(slotlog_platform INTERFACE -static)
 
+  # fmt and spdlog compiled once (cmake/mingw), not header-only: header-only
+  # they were compiled again in every unit that includes them
+  add_library(slotlog_fmt_spdlog STATIC ${CMAKE_CURRENT_LIST_DIR}/mingw/fmt_lib.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/mingw/spdlog_lib.cpp)
+  target_include_directories(slotlog_fmt_spdlog SYSTEM PUBLIC ${debian_headers})
+  target_compile_definitions(slotlog_fmt_spdlog PUBLIC SPDLOG_COMPILED_LIB SPDLOG_FMT_EXTERNAL SPDLOG_WCHAR_FILENAMES)
+  target_link_libraries(slotlog_fmt_spdlog PUBLIC slotlog_platform)
+
   add_library(slotlog_deps INTERFACE)
-  target_include_directories(slotlog_deps SYSTEM INTERFACE ${debian_headers})
-  target_compile_definitions(slotlog_deps INTERFACE FMT_HEADER_ONLY SPDLOG_FMT_EXTERNAL SPDLOG_WCHAR_FILENAMES)
-  target_link_libraries(slotlog_deps INTERFACE slotlog_platform)
+  target_link_libraries(slotlog_deps INTERFACE slotlog_fmt_spdlog)
 
   if(SLOTLOG_TESTS)
     set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)

@@ -38,7 +38,7 @@ LEFT_BEHIND = [Path(p) for p in (
 
 pytestmark = pytest.mark.skipif(
     "ASAN_OPTIONS" in os.environ,
-    reason="the package holds the deb preset's binaries: checked once, by the linux preset")
+    reason="the package holds the linux preset's binaries: checked once, by the linux preset")
 
 
 def run(*cmd, check=True, **kw):
