@@ -18,6 +18,14 @@ FIELDS = ["host", "app", "procid", "severity", "facility", "sd", "msg"]
 MARK = "#~#"
 
 
+def complete_lines(path):
+    """the lines of a file a server is writing, without the one it may be half way through"""
+    if not path.exists():
+        return []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return text[:text.rfind("\n") + 1].splitlines()
+
+
 def available(module):
     return Path(RSYSLOGD).exists() and (MODULES / f"{module}.so").exists()
 
@@ -121,15 +129,11 @@ action(type="omfile" file="{self.out}" template="fields")
         self.proc = None
 
     def lines(self):
-        """the complete records: rsyslogd may be half way through writing the last
-        one, and one it was killed while writing (omfile writes a record that
+        """the complete records: rsyslogd may be half way through writing the
+        last one, and one it was killed while writing (omfile writes a record that
         straddles its buffer in two) lacks its end: the restarted server's first
         record follows it on the same line"""
-        if not self.out.exists():
-            return []
-        text = self.out.read_text(encoding="utf-8", errors="replace")
-        lines = text[:text.rfind("\n") + 1].splitlines()
-        return [l[l.rfind(MARK) + len(MARK):] for l in lines if MARK in l]
+        return [l[l.rfind(MARK) + len(MARK):] for l in complete_lines(self.out) if MARK in l]
 
     def messages(self):
         """each line as a dict of FIELDS"""

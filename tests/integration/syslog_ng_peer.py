@@ -19,7 +19,7 @@ import signal
 import tempfile
 from pathlib import Path
 
-from rsyslog_peer import Rsyslogd, free_tcp_port
+from rsyslog_peer import Rsyslogd, complete_lines, free_tcp_port
 
 PEERS = Path(os.environ.get("SLOTLOG_PEERS", "/opt/slotlog-peers")) / "syslog-ng"
 SYSLOG_NG = PEERS / "bin" / "syslog-ng"  # sets LD_LIBRARY_PATH for the unpacked libraries
@@ -85,7 +85,9 @@ class SyslogNg:
     target = Rsyslogd.target
     listening = Rsyslogd.listening
     run = Rsyslogd.run
-    lines = Rsyslogd.lines
+
+    def lines(self):
+        return complete_lines(self.out)
 
     def __init__(self, folder, port=None, tls=None):
         """tls: "key", "cert" and "ca" (PEM files), for RFC 5425 with a client certificate"""
