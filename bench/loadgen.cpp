@@ -1,7 +1,7 @@
 // loadgen: the benchmark's load generator (POSIX only).
 //
 //   loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R] [--start-seq K]
-//           [--stamp] [--batch B] [--duration SECONDS] [--gso] [--hosts H]
+//           [--sender send|sendmmsg] [--stamp] [--batch B] [--duration SECONDS] [--gso] [--hosts H]
 //
 // Sends N RFC 3164 syslog lines that slotlogd and rsyslogd both parse:
 //
@@ -13,9 +13,11 @@
 // host<H-1> (at least 4 digits), round-robin by sequence number: message seq
 // comes from host (seq % H), so a reader can check which file it landed in.
 // The padding takes up the difference, the size stays SIZE.
-// Without --rate it sends at full speed with sendmmsg batches (UDP datagrams
-// the receiver cannot take are lost; a unix datagram socket blocks while the
-// receiver's queue is full, so nothing is lost there). --gso (UDP) hands the
+// Without --rate it sends at full speed (UDP datagrams the receiver cannot
+// take are lost; a unix datagram socket blocks while the receiver's queue is
+// full, so nothing is lost there). --sender sendmmsg (the default) hands the
+// kernel batches of B messages per sendmmsg call; --sender send makes one
+// send system call per datagram, as applications do. --gso (UDP) hands the
 // kernel up to 64 messages per send with UDP_SEGMENT, which cuts them into
 // datagrams of SIZE bytes: a cheaper sender, so that on a small machine the
 // generator can offer more than a collector takes. With --rate it paces
@@ -23,13 +25,16 @@
 // seconds (a probe that cannot reach its rate stays short). At the end it prints one line of
 // key=value pairs (sent, failed, seconds, rate, start_ns, end_ns) on stdout.
 //
-//   loadgen --receive HOST:PORT [--recv-buffer BYTES] [--batch B]
+//   loadgen --receive HOST:PORT | --receive-unix PATH  [--recv-buffer BYTES] [--batch B]
 //
-// The reference "null collector" (the ceiling of the zero-loss rate): binds a
-// udp socket with the collectors' receive buffer (8 MiB, SO_RCVBUFFORCE as
-// root), reads it with blocking recvmmsg batches of B (64) on one thread and
-// only counts the distinct sequence numbers of a window, writing nothing. The
-// driver talks to it on the same port, in order with the data:
+// The reference "null collector" (the ceiling of the zero-loss rate, the floor
+// of CPU per message): binds a udp socket with the collectors' receive buffer
+// (8 MiB, SO_RCVBUFFORCE as root), or a unix datagram socket at PATH (the
+// mailslot's transport; its queue is the kernel's, as the collectors'), reads
+// it with blocking recvmmsg batches of B (64) on one thread and only counts
+// the distinct sequence numbers of a window, writing nothing. The driver
+// talks to it on the same socket, in order with the data (over unix from a
+// bound socket, so that there is an address to answer):
 // "SINK RESET LO HI" (window [LO, HI), counts cleared) answers "ok",
 // "SINK REPORT" answers "distinct=N received=M", "SINK PING" answers "pong".
 #include <arpa/inet.h>
@@ -66,8 +71,10 @@ struct options {
     std::size_t batch = 64;
     double duration = 0;  // seconds; 0: until N are sent
     bool gso = false;      // udp: UDP_SEGMENT, many datagrams per send
+    bool one_per_send = false;  // --sender send: one send() per datagram
     std::uint64_t hosts = 0;  // --hosts: host names to spread over; 0: benchhost
     std::string receive;   // --receive: the null collector's address
+    std::string receive_unix;  // --receive-unix: its unix socket instead
     int recv_buffer = 8 << 20;
 };
 
@@ -75,9 +82,9 @@ struct options {
     if (why) std::fprintf(stderr, "loadgen: %s\n", why);
     std::fprintf(stderr,
                  "usage: loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R msgs/s]\n"
-                 "               [--start-seq K] [--stamp] [--batch B] [--duration SECONDS]\n"
-                 "               [--gso] [--hosts H]\n"
-                 "       loadgen --receive HOST:PORT [--recv-buffer BYTES] [--batch B]\n");
+                 "               [--start-seq K] [--sender send|sendmmsg] [--stamp] [--batch B]\n"
+                 "               [--duration SECONDS] [--gso] [--hosts H]\n"
+                 "       loadgen --receive HOST:PORT | --receive-unix PATH  [--recv-buffer BYTES] [--batch B]\n");
     std::exit(2);
 }
 
@@ -112,14 +119,23 @@ options parse(int argc, char** argv) {
         else if (a == "--gso") o.gso = true;
         else if (a == "--batch") { o.batch = number<std::size_t>(value(), "--batch"); have_batch = true; }
         else if (a == "--receive") o.receive = value();
+        else if (a == "--receive-unix") o.receive_unix = value();
+        else if (a == "--sender") {
+            const std::string_view v = value();
+            if (v == "send") o.one_per_send = true;
+            else if (v == "sendmmsg") o.one_per_send = false;
+            else usage("--sender: send or sendmmsg");
+        }
         else if (a == "--recv-buffer") o.recv_buffer = number<int>(value(), "--recv-buffer");
         else if (a == "--duration") o.duration = number<double>(value(), "--duration");
         else if (a == "--hosts") o.hosts = number<std::uint64_t>(value(), "--hosts");
         else if (a == "-h" || a == "--help") usage(nullptr);
         else usage("unknown argument");
     }
-    if (!o.receive.empty()) {
-        if (!o.udp.empty() || !o.unix_path.empty()) usage("--receive is a mode of its own");
+    if (!o.receive.empty() || !o.receive_unix.empty()) {
+        if (!o.udp.empty() || !o.unix_path.empty() || (!o.receive.empty() && !o.receive_unix.empty())) {
+            usage("--receive and --receive-unix are modes of their own");
+        }
         if (!have_batch) o.batch = 64;
         o.batch = std::clamp<std::size_t>(o.batch, 1, 1024);
         return o;
@@ -130,6 +146,7 @@ options parse(int argc, char** argv) {
     if (o.rate < 0) usage("--rate must be positive");
     if (o.duration < 0) usage("--duration must be positive");
     if (o.hosts > 1'000'000'000) usage("--hosts: at most 1000000000");
+    if (o.gso && o.one_per_send) usage("--gso sends many datagrams per call: not with --sender send");
     o.batch = std::clamp<std::size_t>(o.batch, 1, 4096);
     return o;
 }
@@ -254,18 +271,11 @@ class null_collector {
 public:
     explicit null_collector(const options& o) : batch_(o.batch), buffers_(batch_ * slot_size), iov_(batch_),
                                                  hdr_(batch_), peers_(batch_) {
-        addrinfo* res = resolve(o.receive, "--receive");
-        fd_ = ::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd_ < 0) { std::perror("loadgen: socket"); std::exit(1); }
-        // as the collectors: past net.core.rmem_max as root, else what the kernel allows
-        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &o.recv_buffer, sizeof o.recv_buffer) != 0) {
-            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &o.recv_buffer, sizeof o.recv_buffer);
+        if (!o.receive_unix.empty()) {
+            bind_unix(o.receive_unix);
+        } else {
+            bind_udp(o);
         }
-        if (::bind(fd_, res->ai_addr, res->ai_addrlen) != 0) {
-            std::fprintf(stderr, "loadgen: bind %s: %s\n", o.receive.c_str(), std::strerror(errno));
-            std::exit(1);
-        }
-        ::freeaddrinfo(res);
         for (std::size_t i = 0; i < batch_; ++i) iov_[i] = {buffers_.data() + i * slot_size, slot_size};
     }
 
@@ -300,6 +310,37 @@ public:
 
 private:
     static constexpr std::size_t slot_size = 65536;
+
+    void bind_udp(const options& o) {
+        addrinfo* res = resolve(o.receive, "--receive");
+        fd_ = ::socket(res->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) { std::perror("loadgen: socket"); std::exit(1); }
+        // as the collectors: past net.core.rmem_max as root, else what the kernel allows
+        if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &o.recv_buffer, sizeof o.recv_buffer) != 0) {
+            ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &o.recv_buffer, sizeof o.recv_buffer);
+        }
+        if (::bind(fd_, res->ai_addr, res->ai_addrlen) != 0) {
+            std::fprintf(stderr, "loadgen: bind %s: %s\n", o.receive.c_str(), std::strerror(errno));
+            std::exit(1);
+        }
+        ::freeaddrinfo(res);
+    }
+
+    // as slotlogd's mailslot: a unix datagram socket with the kernel's queue
+    // (net.unix.max_dgram_qlen), no buffer option
+    void bind_unix(const std::string& path) {
+        fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd_ < 0) { std::perror("loadgen: socket"); std::exit(1); }
+        sockaddr_un sa{};
+        sa.sun_family = AF_UNIX;
+        if (path.size() >= sizeof sa.sun_path) usage("--receive-unix: path too long");
+        std::memcpy(sa.sun_path, path.data(), path.size());
+        ::unlink(path.c_str());
+        if (::bind(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+            std::fprintf(stderr, "loadgen: bind %s: %s\n", path.c_str(), std::strerror(errno));
+            std::exit(1);
+        }
+    }
 
     void count(std::string_view d) {
         ++received_;
@@ -359,7 +400,7 @@ private:
 
 int main(int argc, char** argv) {
     const options o = parse(argc, argv);
-    if (!o.receive.empty()) null_collector(o).run();
+    if (!o.receive.empty() || !o.receive_unix.empty()) null_collector(o).run();
     const int fd = open_socket(o);
     const message tmpl = make_template(o);
     const std::size_t msize = tmpl.bytes.size();
@@ -415,6 +456,22 @@ int main(int argc, char** argv) {
             put_digits(m + tmpl.seq_at, o.start_seq + next + i, seq_width);
             if (o.hosts > 0) put_digits(m + tmpl.host_at, (o.start_seq + next + i) % o.hosts, tmpl.host_width);
             if (o.stamp) put_digits(m + tmpl.ts_at, static_cast<std::uint64_t>(stamp), ts_width);
+        }
+        if (o.one_per_send) {
+            // one system call per datagram, as an application's syslog() makes
+            for (std::size_t i = 0; i < k;) {
+                if (::send(fd, buf.data() + i * msize, msize, 0) >= 0) {
+                    ++sent;
+                    ++i;
+                } else if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN) {
+                    continue;
+                } else {
+                    ++failed;
+                    ++i;
+                }
+            }
+            next += k;
+            continue;
         }
         const std::size_t nsend = (k + per_send - 1) / per_send;
         for (std::size_t j = 0; j < nsend; ++j) {
