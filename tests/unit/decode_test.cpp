@@ -451,3 +451,29 @@ TEST(Decode, NobodyElseCanWriteAsTheCollector) {
     // a name that only starts alike is anybody's
     EXPECT_EQ(decode(R"({"msg":"m","app":"slotlogd2"})", from).app, "slotlogd2");
 }
+
+TEST(Decode, IntoAReusedEntryIsTheSameAsIntoANewOne) {
+    // the writer decodes every message into one entry (its storage reused):
+    // nothing of the message before may stay behind in the next one
+    const std::string messages[] = {
+        R"({"msg":"json first","host":"jhost","app":"japp","pid":7,"seq":3,"level":"error","k":"v"})",
+        "<134>1 2026-11-24T21:17:35Z h5424 app5424 99 ID47 [x@1 a=\"b\"] five four two four",
+        "<13>Nov 24 21:17:35 bsdhost bsdapp[12]: three one six four",
+        "plain text, no format at all",
+        "<14>slotlogd: claims to be the collector",
+        "\x73\x05\x00\x00\x00hello",
+        "<134>1 - - - - - -",
+    };
+    slotlog::entry reused;
+    for (int round = 0; round < 2; ++round) {
+        for (const auto& m : messages) {
+            decode(m, from, reused);
+            const auto fresh = decode(m, from);
+            EXPECT_EQ(text_line(reused), text_line(fresh)) << m;
+            std::string reused_json, fresh_json;
+            slotlog::format_json(reused_json, reused);
+            slotlog::format_json(fresh_json, fresh);
+            EXPECT_EQ(reused_json, fresh_json) << m;
+        }
+    }
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -12,6 +14,12 @@
 using slotlog::bounded_queue;
 using slotlog::testing::eventually;
 using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<int> items_of(bounded_queue<int>::batch& batch) { return {batch.begin(), batch.end()}; }
+
+} // namespace
 
 TEST(bounded_queue, refuses_items_beyond_its_capacity) {
     bounded_queue<int> q(3);
@@ -25,9 +33,9 @@ TEST(bounded_queue, refuses_items_beyond_its_capacity) {
 TEST(bounded_queue, hands_over_everything_queued_in_order) {
     bounded_queue<int> q(10);
     for (int i = 0; i < 5; ++i) q.try_push(int(i));
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     ASSERT_TRUE(q.pop_batch(batch, 0ms));
-    EXPECT_EQ(batch, (std::vector<int>{0, 1, 2, 3, 4}));
+    EXPECT_EQ(items_of(batch), (std::vector<int>{0, 1, 2, 3, 4}));
     EXPECT_EQ(q.size(), 0u);
     // room again after the batch was taken
     EXPECT_TRUE(q.try_push(5));
@@ -35,7 +43,7 @@ TEST(bounded_queue, hands_over_everything_queued_in_order) {
 
 TEST(bounded_queue, times_out_with_an_empty_batch_while_open) {
     bounded_queue<int> q(4);
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     const auto start = std::chrono::steady_clock::now();
     EXPECT_TRUE(q.pop_batch(batch, 50ms));
     EXPECT_TRUE(batch.empty());
@@ -47,10 +55,9 @@ TEST(bounded_queue, close_keeps_what_is_queued_then_ends) {
     q.try_push(7);
     q.close();
     EXPECT_FALSE(q.try_push(8));
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     EXPECT_TRUE(q.pop_batch(batch, 0ms));
-    EXPECT_EQ(batch, std::vector<int>{7});
-    batch.clear();
+    EXPECT_EQ(items_of(batch), std::vector<int>{7});
     EXPECT_FALSE(q.pop_batch(batch, 1000ms));
 }
 
@@ -58,7 +65,7 @@ TEST(bounded_queue, close_wakes_a_waiting_consumer) {
     bounded_queue<int> q(4);
     std::atomic<bool> returned{false};
     std::thread consumer([&] {
-        std::vector<int> batch;
+        bounded_queue<int>::batch batch;
         EXPECT_FALSE(q.pop_batch(batch, 60s));
         returned = true;
     });
@@ -88,10 +95,10 @@ TEST(bounded_queue, every_item_is_either_delivered_or_refused_under_contention) 
         q.close();
         done = true;
     });
-    std::vector<int> batch, all;
+    bounded_queue<int>::batch batch;
+    std::vector<int> all;
     while (q.pop_batch(batch, 10ms)) {
         all.insert(all.end(), batch.begin(), batch.end());
-        batch.clear();
     }
     closer.join();
     EXPECT_EQ(static_cast<int>(all.size()) + refused.load(), producers * per_producer);
@@ -106,7 +113,7 @@ TEST(bounded_queue, every_item_is_either_delivered_or_refused_under_contention) 
 
 TEST(bounded_queue, wake_returns_a_waiting_consumer_without_items) {
     slotlog::bounded_queue<int> q(4);
-    std::vector<int> out;
+    bounded_queue<int>::batch out;
     std::thread consumer([&] { EXPECT_TRUE(q.pop_batch(out, 60s)); });
     ASSERT_TRUE(eventually([&] { return q.consumer_waiting(); })) << "the consumer never waited";
     const auto woken = std::chrono::steady_clock::now();
@@ -137,15 +144,14 @@ TEST(bounded_queue, push_or_wait_waits_for_the_consumer_then_pushes) {
     ASSERT_TRUE(eventually([&] { return q.producers_waiting() == 1; })) << "the producer never waited";
     EXPECT_FALSE(pushed.load());  // still at the soft limit: it waits
     EXPECT_EQ(q.size(), 2u);
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     const auto start = std::chrono::steady_clock::now();
     ASSERT_TRUE(q.pop_batch(batch, 0ms));
     producer.join();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);  // woken by the batch, not the timeout
-    EXPECT_EQ(batch, (std::vector<int>{1, 2}));
-    batch.clear();
+    EXPECT_EQ(items_of(batch), (std::vector<int>{1, 2}));
     ASSERT_TRUE(q.pop_batch(batch, 0ms));
-    EXPECT_EQ(batch, std::vector<int>{3});
+    EXPECT_EQ(items_of(batch), std::vector<int>{3});
 }
 
 TEST(bounded_queue, push_or_wait_times_out_and_pushes_while_below_the_capacity) {
@@ -189,9 +195,9 @@ TEST(bounded_queue, close_wakes_a_waiting_producer_and_refuses_its_item) {
     q.close();
     producer.join();
     EXPECT_LT(std::chrono::steady_clock::now() - closed, 30s);  // woken by close, not the timeout
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     EXPECT_TRUE(q.pop_batch(batch, 0ms));
-    EXPECT_EQ(batch, std::vector<int>{1});
+    EXPECT_EQ(items_of(batch), std::vector<int>{1});
 }
 
 TEST(bounded_queue, after_a_timed_out_wait_producers_do_not_wait_again_until_a_batch_is_taken) {
@@ -204,7 +210,7 @@ TEST(bounded_queue, after_a_timed_out_wait_producers_do_not_wait_again_until_a_b
     EXPECT_FALSE(q.push_or_wait(11, 1, 10s));  // at the capacity: dropped at once
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
     // a batch taken: the next push at the soft limit waits again
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     ASSERT_TRUE(q.pop_batch(batch, 0ms));
     EXPECT_EQ(batch.size(), 10u);
     ASSERT_TRUE(q.push_or_wait(12, 1, 10s));
@@ -229,12 +235,12 @@ TEST(bounded_queue, push_or_wait_loses_nothing_with_a_slow_consumer_and_several_
         for (auto& t : threads) t.join();
         q.close();
     });
-    std::vector<int> batch, all;
+    bounded_queue<int>::batch batch;
+    std::vector<int> all;
     std::size_t largest = 0;
     while (q.pop_batch(batch, 10ms)) {
         largest = std::max(largest, batch.size());
         all.insert(all.end(), batch.begin(), batch.end());
-        batch.clear();
         std::this_thread::sleep_for(100us);  // slower than the producers
     }
     closer.join();
@@ -258,10 +264,10 @@ TEST(bounded_queue, pause_lasts_its_time_unless_a_producer_waits_for_room) {
     start = std::chrono::steady_clock::now();
     q.pause(10s);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-    std::vector<int> batch;
+    bounded_queue<int>::batch batch;
     ASSERT_TRUE(q.pop_batch(batch, 0ms));
     producer.join();
-    EXPECT_EQ(batch, std::vector<int>{1});
+    EXPECT_EQ(items_of(batch), std::vector<int>{1});
 }
 
 TEST(bounded_queue, close_ends_a_pause) {
@@ -272,4 +278,36 @@ TEST(bounded_queue, close_ends_a_pause) {
     q.close();
     consumer.join();
     EXPECT_LT(std::chrono::steady_clock::now() - closed, 30s);
+}
+
+TEST(bounded_queue, a_taken_batch_goes_back_to_the_queue_for_reuse) {
+    // items that own memory keep it from one batch to the next: the producer
+    // fills an item the consumer handed back instead of allocating
+    bounded_queue<std::string> q(8);
+    bounded_queue<std::string>::batch batch;
+    ASSERT_TRUE(q.try_fill([](std::string& s) { s.assign(100, 'a'); }));
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    ASSERT_EQ(batch.size(), 1u);
+    const char* storage = batch.begin()->data();
+
+    // the next batch taken hands the first one's item back to the queue
+    ASSERT_TRUE(q.try_push(std::string(100, 'c')));
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    ASSERT_TRUE(q.try_fill([](std::string& s) {
+        EXPECT_EQ(s, std::string(100, 'a'));  // the old item, to be overwritten
+        s.assign(90, 'b');
+    }));
+    ASSERT_TRUE(q.pop_batch(batch, 0ms));
+    ASSERT_EQ(batch.size(), 1u);
+    EXPECT_EQ(*batch.begin(), std::string(90, 'b'));
+    EXPECT_EQ(batch.begin()->data(), storage);
+}
+
+TEST(bounded_queue, a_fill_that_throws_queues_nothing) {
+    bounded_queue<int> q(2);
+    EXPECT_THROW(q.try_fill([](int&) { throw std::runtime_error("no"); }), std::runtime_error);
+    EXPECT_EQ(q.size(), 0u);
+    ASSERT_TRUE(q.try_push(1));
+    ASSERT_TRUE(q.try_push(2));
+    EXPECT_FALSE(q.try_push(3));
 }

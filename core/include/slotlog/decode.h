@@ -34,6 +34,9 @@ struct origin {
 // str/bytes, else plain text at info. never throws, never fails: anything
 // that is not a well-formed json/syslog/marshal message is plain text.
 entry decode(std::string_view payload, const origin& from);
+// the same into `out`, whatever it held: its strings keep their storage, so
+// that a stream of messages decoded into one entry costs no allocation each
+void decode(std::string_view payload, const origin& from, entry& out) noexcept;
 
 // the format decode() would pick, for tests and counters
 message_format detect_format(std::string_view payload);
@@ -42,6 +45,12 @@ message_format detect_format(std::string_view payload);
 std::optional<entry> decode_json(std::string_view payload, const origin& from);
 std::optional<entry> decode_syslog(std::string_view payload, const origin& from);
 entry decode_text(std::string_view payload, const origin& from);
+// the same into `out`, reusing its storage; decode_syslog leaves out as it
+// was when the payload is not syslog
+bool decode_syslog(std::string_view payload, const origin& from, entry& out);
+void decode_text(std::string_view payload, const origin& from, entry& out);
+// out as decode_text of an empty payload: the received time, the slot, the peer host
+void reset_entry(entry& out, const origin& from);
 
 // python marshal of a str or bytes (python 2 and 3 type codes, ref flag);
 // the doubly marshalled form is unwrapped. returns the raw (unsanitised) text

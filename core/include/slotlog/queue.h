@@ -5,10 +5,32 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <span>
 #include <utility>
 #include <vector>
 
 namespace slotlog {
+
+// what the consumer of a bounded_queue takes at once. its items are reused:
+// when the consumer takes the next batch, this one's items go back to the
+// queue, where producers fill them again (try_fill), so that items which own
+// memory (a payload's string) keep it from one batch to the next instead of
+// being allocated by a producer's thread and freed by the consumer's
+template <typename T>
+class queue_batch {
+public:
+    T* begin() noexcept { return items_.data(); }
+    T* end() noexcept { return items_.data() + size_; }
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    std::span<T> items() noexcept { return {items_.data(), size_}; }
+
+private:
+    template <typename>
+    friend class bounded_queue;
+    std::vector<T> items_;  // size_ items taken, then spare ones
+    std::size_t size_ = 0;
+};
 
 // a bounded multi-producer, single-consumer queue that hands whole batches to
 // the consumer, which takes everything queued in one swap. try_push never
@@ -18,15 +40,29 @@ namespace slotlog {
 template <typename T>
 class bounded_queue {
 public:
+    using batch = queue_batch<T>;
+
+    // spare items kept for reuse at most, beyond the ones of a batch this large
+    static constexpr std::size_t max_spare = 1024;
+
     explicit bounded_queue(std::size_t capacity) : capacity_(capacity) {}
 
     // false if the queue is full or closed
     bool try_push(T&& item) {
+        return try_fill([&](T& slot) { slot = std::move(item); });
+    }
+
+    // like try_push, but `fill(T&)` writes the item into a reused one (which
+    // holds an old item's values), under the queue's lock: keep it short. if
+    // fill throws, nothing is queued and the exception passes on
+    template <typename Fill>
+    bool try_fill(Fill&& fill) {
         bool wake = false;
         {
             std::lock_guard lock(mutex_);
-            if (closed_ || items_.size() >= capacity_) return false;
-            items_.push_back(std::move(item));
+            if (closed_ || count_ >= capacity_) return false;
+            fill(next_slot_());
+            ++count_;
             wake = consumer_waiting_;
         }
         if (wake) ready_.notify_one();
@@ -41,11 +77,17 @@ public:
     // batch: a stuck consumer costs one wait, not one per item. never call it
     // from the consumer's thread
     bool push_or_wait(T&& item, std::size_t soft_limit, std::chrono::milliseconds max_wait) {
+        return fill_or_wait([&](T& slot) { slot = std::move(item); }, soft_limit, max_wait);
+    }
+
+    // push_or_wait with a fill, as try_fill
+    template <typename Fill>
+    bool fill_or_wait(Fill&& fill, std::size_t soft_limit, std::chrono::milliseconds max_wait) {
         bool wake = false;
         {
             std::unique_lock lock(mutex_);
             const auto below_limit = [&] {
-                return closed_ || items_.size() < std::min(soft_limit, std::max<std::size_t>(capacity_ / 2, 1));
+                return closed_ || count_ < std::min(soft_limit, std::max<std::size_t>(capacity_ / 2, 1));
             };
             if (!below_limit() && !gave_up_waiting_) {
                 ++producers_waiting_;
@@ -53,28 +95,35 @@ public:
                 if (!room_.wait_for(lock, max_wait, below_limit)) gave_up_waiting_ = true;
                 --producers_waiting_;
             }
-            if (closed_ || items_.size() >= capacity_) return false;
-            items_.push_back(std::move(item));
+            if (closed_ || count_ >= capacity_) return false;
+            fill(next_slot_());
+            ++count_;
             wake = consumer_waiting_;
         }
         if (wake) ready_.notify_one();
         return true;
     }
 
-    // moves every queued item into `out` (which should be empty), waiting up to
-    // `timeout` for the first one. false once the queue is closed and empty
-    bool pop_batch(std::vector<T>& out, std::chrono::milliseconds timeout) {
+    // takes every queued item into `out`, waiting up to `timeout` for the
+    // first one; out's previous items go back to the queue for reuse. false
+    // once the queue is closed and empty
+    bool pop_batch(batch& out, std::chrono::milliseconds timeout) {
+        // spare items beyond what a steady stream needs are freed here, outside the lock
+        if (out.items_.size() > max_spare) out.items_.resize(max_spare);
+        out.size_ = 0;
         bool room = false;
         {
             std::unique_lock lock(mutex_);
-            if (items_.empty() && !closed_) {
+            if (count_ == 0 && !closed_) {
                 consumer_waiting_ = true;
-                ready_.wait_for(lock, timeout, [&] { return !items_.empty() || closed_ || woken_; });
+                ready_.wait_for(lock, timeout, [&] { return count_ != 0 || closed_ || woken_; });
                 consumer_waiting_ = false;
             }
             woken_ = false;
-            if (items_.empty()) return !closed_;
-            out.swap(items_);
+            if (count_ == 0) return !closed_;
+            out.items_.swap(items_);
+            out.size_ = count_;
+            count_ = 0;
             gave_up_waiting_ = false;
             room = producers_waiting_ > 0;
         }
@@ -121,7 +170,7 @@ public:
 
     std::size_t size() const {
         std::lock_guard lock(mutex_);
-        return items_.size();
+        return count_;
     }
 
     // who waits in the queue now: the consumer in pop_batch or pause, the
@@ -136,10 +185,17 @@ public:
     }
 
 private:
+    // the item after the queued ones: a spare one if there is one, else a new one
+    T& next_slot_() {
+        if (count_ == items_.size()) items_.emplace_back();
+        return items_[count_];
+    }
+
     mutable std::mutex mutex_;
     std::condition_variable ready_;    // the consumer's: items, close, wake
     std::condition_variable room_;     // push_or_wait's: a batch taken, close, capacity
-    std::vector<T> items_;
+    std::vector<T> items_;             // count_ queued items, then spare ones
+    std::size_t count_ = 0;
     std::size_t capacity_;
     std::size_t producers_waiting_ = 0;
     bool closed_ = false;

@@ -10,16 +10,17 @@ namespace {
 
 constexpr std::string_view reserved_app = "slotlogd";
 
-// the decoders proper; may throw std::bad_alloc, nothing else
-entry decode_as(std::string_view payload, const origin& from, message_format& format) {
+// the decoders proper, into `out`; may throw std::bad_alloc, nothing else
+void decode_as(std::string_view payload, const origin& from, message_format& format, entry& out) {
     const auto text = strip_terminators(payload);
     if (auto e = decode_json(text, from)) {
         format = message_format::json;
-        return std::move(*e);
+        out = std::move(*e);
+        return;
     }
-    if (auto e = decode_syslog(text, from)) {
+    if (decode_syslog(text, from, out)) {
         format = message_format::syslog;
-        return std::move(*e);
+        return;
     }
     // marshal is binary and length-prefixed: a terminator there is part of the
     // data (python 2 marshals "" as 73 00 00 00 00), so it sees the raw payload
@@ -27,12 +28,15 @@ entry decode_as(std::string_view payload, const origin& from, message_format& fo
         format = message_format::marshal;
         // winsys's MailslotHandler sends formatted log lines
         const auto inner = strip_terminators(*s);
-        if (auto e = decode_json(inner, from)) return std::move(*e);
-        if (auto e = decode_syslog(inner, from)) return std::move(*e);
-        return decode_text(inner, from);
+        if (auto e = decode_json(inner, from)) {
+            out = std::move(*e);
+        } else if (!decode_syslog(inner, from, out)) {
+            decode_text(inner, from, out);
+        }
+        return;
     }
     format = message_format::text;
-    return decode_text(text, from);
+    decode_text(text, from, out);
 }
 
 // the collector's own app name is reserved: a message that claims it would
@@ -66,41 +70,63 @@ std::string_view strip_terminators(std::string_view payload) noexcept {
     return payload;
 }
 
-entry decode_text(std::string_view payload, const origin& from) {
-    entry e;
+void reset_entry(entry& e, const origin& from) {
     e.time = from.received;
     e.lvl = level::info;
-    append_sanitised(e.slot, from.slot);
+    e.host.clear();
     append_sanitised(e.host, from.peer_host);
-    append_sanitised(e.msg, strip_terminators(payload));
+    e.app.clear();
+    e.pid.reset();
+    e.seq.reset();
+    e.slot.clear();
+    append_sanitised(e.slot, from.slot);
+    e.msg.clear();
+    e.extra.clear();
+    e.own = false;
+}
+
+void decode_text(std::string_view payload, const origin& from, entry& out) {
+    reset_entry(out, from);
+    append_sanitised(out.msg, strip_terminators(payload));
+}
+
+entry decode_text(std::string_view payload, const origin& from) {
+    entry e;
+    decode_text(payload, from, e);
     return e;
 }
 
-entry decode(std::string_view payload, const origin& from) {
+void decode(std::string_view payload, const origin& from, entry& out) noexcept {
     message_format format = message_format::text;
     try {
-        auto e = decode_as(payload, from, format);
-        disown_reserved_app(e);
-        return e;
+        decode_as(payload, from, format, out);
+        disown_reserved_app(out);
+        return;
     } catch (...) {
         // only allocation can fail; one bad message must not take the reader down
     }
-    entry e;
+    out = entry{};
     try {
-        e.time = from.received;
-        e.lvl = level::error;
-        e.slot = sanitise(from.slot);
-        e.msg = "message of " + std::to_string(payload.size()) + " bytes could not be decoded";
+        out.time = from.received;
+        out.lvl = level::error;
+        out.slot = sanitise(from.slot);
+        out.msg = "message of " + std::to_string(payload.size()) + " bytes could not be decoded";
     } catch (...) {
         // out of memory even for that: the bare entry still says something arrived
     }
+}
+
+entry decode(std::string_view payload, const origin& from) {
+    entry e;
+    decode(payload, from, e);
     return e;
 }
 
 message_format detect_format(std::string_view payload) {
     message_format format = message_format::text;
     try {
-        decode_as(payload, origin{}, format);
+        entry e;
+        decode_as(payload, origin{}, format, e);
     } catch (...) {
         format = message_format::text;
     }

@@ -246,16 +246,16 @@ void parse_3164(entry& e, std::string_view rest) {
 
 } // namespace
 
-std::optional<entry> decode_syslog(std::string_view payload, const origin& from) {
+bool decode_syslog(std::string_view payload, const origin& from, entry& e) {
     const auto text = strip_terminators(payload);
-    if (text.size() < 3 || text[0] != '<') return std::nullopt;
+    if (text.size() < 3 || text[0] != '<') return false;
     std::size_t i = 1;
     int pri = 0;
     while (i < text.size() && i <= 3 && is_digit(text[i])) pri = pri * 10 + (text[i++] - '0');
-    if (i == 1 || i >= text.size() || text[i] != '>' || pri > 191) return std::nullopt;
+    if (i == 1 || i >= text.size() || text[i] != '>' || pri > 191) return false;
     const auto rest = text.substr(i + 1);
 
-    entry e = decode_text({}, from);  // slot, received time, peer host
+    reset_entry(e, from);  // slot, received time, peer host
     e.lvl = level_from_syslog_severity(pri % 8);
     e.extra.emplace_back("facility", facility_json[static_cast<std::size_t>(pri / 8)]);
     if (looks_like_5424(rest)) {
@@ -263,6 +263,12 @@ std::optional<entry> decode_syslog(std::string_view payload, const origin& from)
     } else {
         parse_3164(e, rest);
     }
+    return true;
+}
+
+std::optional<entry> decode_syslog(std::string_view payload, const origin& from) {
+    entry e;
+    if (!decode_syslog(payload, from, e)) return std::nullopt;
     return e;
 }
 

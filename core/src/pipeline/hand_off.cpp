@@ -83,24 +83,31 @@ void hand_off::on_message(std::string_view payload, const origin& from) noexcept
 }
 
 void hand_off::enqueue_(std::string_view payload, const origin& from) {
-    // the writer decodes: this thread goes back to the socket at once
-    queued read;
-    read.time = from.received;
-    read.text.assign(payload);
-    read.peer.assign(from.peer_host);
-    read.slot.assign(from.slot);
-    // a sender name longer than a queued entry keeps is no sender: never a copy
-    if (from.sender.size() <= UINT8_MAX && from.peer_host.starts_with(from.sender)) {
-        read.sender_size = static_cast<std::uint8_t>(from.sender.size());
-        read.named = from.named;
-        read.path = from.path;
-    }
+    // the writer decodes: this thread goes back to the socket at once. the
+    // item is one the writer handed back (queue.h): its strings keep their
+    // storage, so a steady stream is queued without allocating
+    const auto fill = [&](queued& read) {
+        read.time = from.received;
+        read.text.assign(payload);
+        read.peer.assign(from.peer_host);
+        read.slot.assign(from.slot);
+        read.path = 0;
+        read.sender_size = 0;
+        read.named = false;
+        read.lvl = level::info;
+        read.own = false;
+        // a sender name longer than a queued entry keeps is no sender: never a copy
+        if (from.sender.size() <= UINT8_MAX && from.peer_host.starts_with(from.sender)) {
+            read.sender_size = static_cast<std::uint8_t>(from.sender.size());
+            read.named = from.named;
+            read.path = from.path;
+        }
+    };
     // a sender the transport can hold back waits in its socket rather than in
     // the queue (nothing lost, little memory); for a while only: a stuck
     // writer must not stop the reader for good
-    const bool accepted = from.blocks_sender
-                            ? queue_.push_or_wait(std::move(read), sender_wait_limit, sender_max_wait)
-                            : queue_.try_push(std::move(read));
+    const bool accepted = from.blocks_sender ? queue_.fill_or_wait(fill, sender_wait_limit, sender_max_wait)
+                                             : queue_.try_fill(fill);
     if (!accepted) counters_.queue_drops.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -27,6 +27,9 @@ constexpr auto put_off_wait = std::chrono::milliseconds(50);
 constexpr auto writer_pause = std::chrono::milliseconds(1);
 constexpr std::size_t writer_full_batch = 1024;
 constexpr auto flush_interval = std::chrono::seconds(1);
+// a queued payload's storage is reused for the next message (queue.h) unless
+// it is larger than this: a burst of long messages must not stay in memory
+constexpr std::size_t kept_payload_bytes = 1024;
 
 } // namespace
 
@@ -60,7 +63,7 @@ void writer::replace(std::shared_ptr<output_set> outputs, const dedup_settings& 
 }
 
 void writer::run_() noexcept {
-    std::vector<queued> batch;
+    message_queue::batch batch;
     last_flush_ = std::chrono::steady_clock::now();
     for (;;) {
         const bool open = queue_.pop_batch(batch, dirty_ ? put_off_wait : writer_wait);
@@ -84,24 +87,23 @@ void writer::take_replacement_() noexcept {
     }
 }
 
-bool writer::write_batch_(std::vector<queued>& batch) noexcept {
+bool writer::write_batch_(message_queue::batch& batch) noexcept {
     // one clock read a batch: the window is seconds, a batch milliseconds
     const auto taken = std::chrono::steady_clock::now();
-    for (const auto& q : batch) {
+    for (auto& q : batch) {
         try {
-            const entry e = entry_of_(q);
+            entry_of_(q, entry_);
             const dedup::arrival a{q.text, std::string_view(q.peer).substr(0, q.sender_size), q.named, q.path};
-            if (!q.own && dedup_.drop(e, a, taken)) continue;
-            router_.write(e, *outputs_);
+            if (q.own || !dedup_.drop(entry_, a, taken)) router_.write(entry_, *outputs_);
         } catch (...) {
             // out of memory decoding: this entry is lost, and counted among the dropped
             counters_.input_drops.fetch_add(1, std::memory_order_relaxed);
         }
+        if (q.text.capacity() > kept_payload_bytes) std::string().swap(q.text);
     }
     const bool gaps_written = write_gap_warnings_(taken, false);
     const bool pause = !batch.empty() && batch.size() < writer_full_batch;
     after_batch_(!batch.empty() || gaps_written);
-    batch.clear();
     return pause;
 }
 
@@ -155,9 +157,12 @@ entry writer::own_entry_(level lvl, const std::string& msg, clock::time_point ti
     return e;
 }
 
-entry writer::entry_of_(const queued& q) const {
-    if (q.own) return own_entry_(q.lvl, q.text, q.time);
-    return decode(q.text, origin{q.slot, q.peer, q.time});
+void writer::entry_of_(const queued& q, entry& e) const {
+    if (q.own) {
+        e = own_entry_(q.lvl, q.text, q.time);
+    } else {
+        decode(q.text, origin{q.slot, q.peer, q.time}, e);
+    }
 }
 
 void writer::write_own_(level lvl, const std::string& text) noexcept {

@@ -55,7 +55,7 @@ private:
     void run_() noexcept;
     void take_replacement_() noexcept;
     // false once the queue is closed and drained
-    bool write_batch_(std::vector<queued>& batch) noexcept;
+    bool write_batch_(message_queue::batch& batch) noexcept;
     void after_batch_(bool wrote) noexcept;
     void write_own_(level lvl, const std::string& text) noexcept;
     bool write_gap_warnings_(std::chrono::steady_clock::time_point now, bool final) noexcept;
@@ -68,7 +68,8 @@ private:
     void flush_forwards_() noexcept;
     void rotate_files_() noexcept;
     void finish_() noexcept;
-    entry entry_of_(const queued& q) const;
+    // decodes q into e, reusing e's storage
+    void entry_of_(const queued& q, entry& e) const;
     entry own_entry_(level lvl, const std::string& msg, clock::time_point time = clock::now()) const;
 
     message_queue& queue_;
@@ -88,6 +89,7 @@ private:
     router router_;
     std::string host_;
     std::int64_t pid_;
+    entry entry_;                                // the entry being written, reused
     std::vector<std::string> gap_warnings_;
     std::chrono::steady_clock::time_point last_flush_;
     bool dirty_ = false;
