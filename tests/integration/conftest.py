@@ -41,12 +41,13 @@ def read_lines(path):
 class Collector:
     """A running `slotlogd serve`."""
 
-    def __init__(self, folder, env, config=None, args=(), cwd=None):
+    def __init__(self, folder, env, config=None, args=(), cwd=None, prefix=()):
+        """prefix: a command that runs slotlogd (and execs it: the pid stays slotlogd's)"""
         self.folder = folder
         self.env = env
         self.runtime = Path(env["SLOTLOG_RUNTIME_DIR"])
         self.config_path = None
-        cmd = [str(BIN / "slotlogd"), "serve"]
+        cmd = [*prefix, str(BIN / "slotlogd"), "serve"]
         if config is not None:
             self.config_path = folder / "slotlogd.json"
             self.config_path.write_text(json.dumps(config, indent=2))
@@ -115,8 +116,8 @@ def env(tmp_path):
 def collectors(tmp_path, env):
     started = []
 
-    def start(config=None, args=(), cwd=None):
-        c = Collector(tmp_path, env, config, args, cwd)
+    def start(config=None, args=(), cwd=None, prefix=()):
+        c = Collector(tmp_path, env, config, args, cwd, prefix)
         started.append(c)
         return c
 

@@ -24,7 +24,7 @@ datagram_batch::datagram_batch(std::size_t max_size)
     }
 }
 
-int datagram_batch::receive(int fd) noexcept {
+int datagram_batch::receive(int fd, bool wait) noexcept {
     // the kernel only writes the headers of the datagrams it returns
     for (unsigned i = 0; i < used_; ++i) {
         messages_[i].msg_len = 0;
@@ -33,8 +33,10 @@ int datagram_batch::receive(int fd) noexcept {
     }
     used_ = 0;
     for (;;) {
-        // MSG_TRUNC: msg_len is the datagram's real size, so one that did not fit is seen
-        const int n = ::recvmmsg(fd, messages_.data(), count_, MSG_DONTWAIT | MSG_TRUNC, nullptr);
+        // MSG_TRUNC: msg_len is the datagram's real size, so one that did not fit is seen.
+        // MSG_WAITFORONE: after the first datagram, only what is queued already
+        const int flags = MSG_TRUNC | (wait ? MSG_WAITFORONE : MSG_DONTWAIT);
+        const int n = ::recvmmsg(fd, messages_.data(), count_, flags, nullptr);
         if (n > 0) {
             used_ = static_cast<unsigned>(n);
             for (unsigned i = 0; i < used_; ++i) {

@@ -29,15 +29,17 @@ public:
     // datagrams one receive() takes at most: 64, fewer for very large max_size
     unsigned count() const noexcept { return count_; }
 
-    // reads what is queued on the non-blocking `fd`, up to count() datagrams;
-    // 0 when nothing is queued, -1 (errno set) when the read failed
-    int receive(int fd) noexcept;
+    // reads what is queued on `fd`, up to count() datagrams; 0 when nothing
+    // is queued, -1 (errno set) when the read failed. wait: first waits for
+    // one datagram (on a blocking socket; up to its SO_RCVTIMEO, then 0)
+    int receive(int fd, bool wait = false) noexcept;
 
     std::string_view data(int i) const noexcept { return {data_[static_cast<std::size_t>(i)], size(i)}; }
     // the datagram's real size, also when it was too large to be read
     std::size_t size(int i) const noexcept { return messages_[static_cast<std::size_t>(i)].msg_len; }
     bool too_large(int i) const noexcept;
     const sockaddr_storage& peer(int i) const noexcept { return peers_[static_cast<std::size_t>(i)]; }
+    socklen_t peer_size(int i) const noexcept { return messages_[static_cast<std::size_t>(i)].msg_hdr.msg_namelen; }
     std::size_t max_size() const noexcept { return max_size_; }
 
 private:
