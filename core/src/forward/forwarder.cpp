@@ -8,6 +8,7 @@
 
 #include "forward/relp_client.h"
 #include "forward/syslog_message.h"
+#include "thread_name.h"
 
 namespace slotlog {
 
@@ -41,7 +42,10 @@ forwarder::forwarder(settings s, disk_queue& queue, forward_counters& counters, 
     : settings_(std::move(s)), queue_(queue), counters_(counters), report_(std::move(report)),
       target_state_(settings_.targets.size(), unknown),
       jitter_(static_cast<std::uint32_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
-    thread_ = std::thread([this] { run_(); });
+    thread_ = std::thread([this] {
+        name_this_thread("slotlog-forward");
+        run_();
+    });
 }
 
 forwarder::~forwarder() { stop(); }

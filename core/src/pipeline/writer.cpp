@@ -11,6 +11,7 @@
 
 #include "forward/forward_output.h"
 #include "sinks/file_output.h"
+#include "thread_name.h"
 
 namespace slotlog {
 
@@ -50,7 +51,12 @@ writer::writer(message_queue& queue, writer_requests& requests, pipeline_counter
 
 writer::~writer() { join(); }
 
-void writer::start() { thread_ = std::thread([this] { run_(); }); }
+void writer::start() {
+    thread_ = std::thread([this] {
+        name_this_thread("slotlog-write");
+        run_();
+    });
+}
 
 void writer::join() noexcept {
     if (thread_.joinable()) thread_.join();

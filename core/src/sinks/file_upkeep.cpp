@@ -10,6 +10,7 @@
 #include "sinks/file_ops.h"
 #include "sinks/gzip_file.h"
 #include "sinks/path_template.h"
+#include "thread_name.h"
 
 namespace slotlog {
 
@@ -91,7 +92,10 @@ void file_upkeep::start() {
     std::lock_guard lock(mutex_);
     if (started_) return;
     started_ = true;
-    thread_ = std::thread([this] { run_(); });
+    thread_ = std::thread([this] {
+        name_this_thread("slotlog-upkeep");
+        run_();
+    });
 }
 
 void file_upkeep::hold(const fs::path& file) {

@@ -12,6 +12,8 @@
 
 #include <slotlog/input.h>
 
+#include "thread_name.h"
+
 namespace slotlog {
 
 std::unique_ptr<input> make_mailslot_input(const input_config& cfg);
@@ -23,7 +25,10 @@ class threaded_input : public input {
 public:
     void start(message_handler& handler) final {
         counting_.next = &handler;
-        thread_ = std::thread([this] { run(counting_); });
+        thread_ = std::thread([this] {
+            name_this_thread("slotlog-read");
+            run(counting_);
+        });
     }
     void stop() noexcept final {
         if (!thread_.joinable()) return;
