@@ -5,11 +5,13 @@
 
 #include "collector.h"
 #include "control_events.h"
+#include "process_memory.h"
 #include "service_manager.h"
 
 namespace slotlog {
 
 int serve(const serve_options& options) {
+    share_one_heap_arena();  // before any thread
     control_events events;  // first: signals are blocked in every thread started later
 
     collector_options co;
