@@ -2,6 +2,7 @@
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +54,21 @@ def test_ten_thousand_over_udp_then_sigterm(tmp_path, env, collectors):
             s.sendto(f'{{"msg": "message {i:05}", "app": "udpbulk"}}'.encode(), ("127.0.0.1", port))
     assert c.stop() == 0
     check_all(read_lines(log), "udpbulk")
+
+
+def test_ten_thousand_over_udp_with_two_readers_then_sigterm(tmp_path, env, collectors):
+    """Two threads read the socket ("readers": 2): every message once, none
+    lost; the order between the two readers' batches may differ."""
+    log = tmp_path / "udp2.log"
+    port = free_udp_port()
+    inputs = [{"type": "udp", "bind": f"127.0.0.1:{port}", "readers": 2}]
+    c = collectors(file_config(log, inputs=inputs)).wait_ready(log)
+    names = [(p / "comm").read_text().strip() for p in (Path("/proc") / str(c.proc.pid) / "task").iterdir()]
+    assert names.count("slotlog-read") == 2, names
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(N):
+            s.sendto(f'{{"msg": "message {i:05}", "app": "udpbulk"}}'.encode(), ("127.0.0.1", port))
+    assert c.stop() == 0
+    got = entries(read_lines(log), "udpbulk")
+    assert len(got) == N, f"{len(got)} of {N} messages in the file"
+    assert sorted(got) == [f"message {i:05}" for i in range(N)]

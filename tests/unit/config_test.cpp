@@ -201,7 +201,7 @@ TEST(config, every_key_of_the_schema) {
     const auto text = R"({
       "inputs": [
         {"type": "mailslot", "name": "\\\\.\\mailslot\\Billing", "max_message_size": "8KiB"},
-        {"type": "udp", "bind": "[::1]:514", "recv_buffer": "2 MiB", "max_message_size": 65507}
+        {"type": "udp", "bind": "[::1]:514", "recv_buffer": "2 MiB", "max_message_size": 65507, "readers": 2}
       ],
       "outputs": [
         {"type": "file", "path": "a.jsonl", "max_size": 2048, "max_files": 1000, "format": "json", "min_level": "WARN"},
@@ -219,6 +219,8 @@ TEST(config, every_key_of_the_schema) {
     EXPECT_EQ(c.inputs[1].key(), "udp:[::1]:514");
     EXPECT_EQ(c.inputs[1].recv_buffer, 2u << 20);
     EXPECT_EQ(c.inputs[1].max_message_size, 65507u);
+    EXPECT_EQ(c.inputs[1].readers, 2u);
+    EXPECT_EQ(c.inputs[0].readers, 1u);  // the default
 
     ASSERT_EQ(c.outputs.size(), 3u);
     EXPECT_EQ(c.outputs[0].path, (test_base() / "a.jsonl").lexically_normal());
@@ -420,6 +422,15 @@ TEST(config, input_size_limits) {
                              "inputs[0].max_message_size", "at least 1 KiB"));
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "recv_buffer": "2GiB"})"),
                              "inputs[0].recv_buffer", "at most 1 GiB"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "readers": 0})"),
+                             "inputs[0].readers", "an integer from 1 to 16"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": "logger", "readers": 17})"),
+                             "inputs[0].readers", "an integer from 1 to 16"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "readers": "two"})"),
+                             "inputs[0].readers", "an integer from 1 to 16"));
+    // the mailslot is read by one thread: readers is no key of it
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "mailslot", "name": "x", "readers": 2})"), "inputs[0].readers",
+                             "unknown"));
 }
 
 // ------------------------------------------------------------------ document shape

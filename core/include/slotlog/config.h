@@ -24,6 +24,10 @@ struct input_config {
     std::string slot;
     std::uint64_t recv_buffer = 8u << 20;        // udp: socket receive buffer, bytes
     std::uint64_t max_message_size = 64u << 10;  // largest message read whole, bytes
+    // udp, netbios: threads that read the socket. more take more off a busy
+    // socket (one reads while another is held up), at the cost of the order
+    // between them: one sender's lines may be written a batch out of order
+    unsigned readers = 1;
 
     // what identifies the input: a reload keeps an input whose key is
     // unchanged ("mailslot:logger", "udp:127.0.0.1:5514", "netbios:0.0.0.0:138/logger")

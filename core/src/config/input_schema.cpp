@@ -17,6 +17,8 @@ constexpr std::uint64_t max_message_size = 16u << 20;
 constexpr std::uint64_t max_udp_message_size = 64u << 10;
 constexpr std::uint64_t min_recv_buffer = 1u << 10;
 constexpr std::uint64_t max_recv_buffer = 1u << 30;
+// threads reading one socket: more than the cores only take turns
+constexpr std::uint64_t max_readers = 16;
 // where windows and samba send netbios datagrams
 constexpr std::string_view default_netbios_bind = "0.0.0.0:138";
 
@@ -79,6 +81,12 @@ bool read_recv_buffer(checker& c, const json& v, const std::string& at, input_co
     return n.has_value();
 }
 
+bool read_readers(checker& c, const json& v, const std::string& at, input_config& in) {
+    const auto n = c.integer_value(v, at, 1, max_readers);
+    if (n) in.readers = static_cast<unsigned>(*n);
+    return n.has_value();
+}
+
 template <std::uint64_t Max>
 bool read_max_message_size(checker& c, const json& v, const std::string& at, input_config& in) {
     const auto n = c.size_value(v, at, min_message_size, Max);
@@ -90,16 +98,18 @@ constexpr std::array<field<input_config>, 2> mailslot_fields{{
     {"name", read_name, "a mailslot input needs the slot's name, e.g. \"logger\""},
     {"max_message_size", read_max_message_size<max_message_size>},
 }};
-constexpr std::array<field<input_config>, 4> udp_fields{{
+constexpr std::array<field<input_config>, 5> udp_fields{{
     {"bind", read_bind, "a udp input needs \"bind\": \"host:port\", e.g. \"127.0.0.1:5514\""},
     {"recv_buffer", read_recv_buffer},
     {"max_message_size", read_max_message_size<max_udp_message_size>},
     {"slot", read_slot},
+    {"readers", read_readers},
 }};
-constexpr std::array<field<input_config>, 3> netbios_fields{{
+constexpr std::array<field<input_config>, 4> netbios_fields{{
     {"bind", read_bind},
     {"slot", read_slot, "a netbios input needs the slot whose mailslot writes it reads, e.g. \"logger\""},
     {"recv_buffer", read_recv_buffer},
+    {"readers", read_readers},
 }};
 
 constexpr std::array<kind<input_config>, 3> input_kinds{{

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <slotlog/input.h>
 
@@ -19,21 +20,25 @@ namespace slotlog {
 std::unique_ptr<input> make_mailslot_input(const input_config& cfg);
 std::unique_ptr<input> make_udp_input(const input_config& cfg);
 
-// an input that reads on a thread of its own. derived classes call stop() in
-// their destructor, before the members run() uses are gone
+// an input that reads on threads of its own (one, unless the input has more
+// readers). derived classes call stop() in their destructor, before the
+// members run() uses are gone
 class threaded_input : public input {
 public:
     void start(message_handler& handler) final {
         counting_.next = &handler;
-        thread_ = std::thread([this] {
-            name_this_thread("slotlog-read");
-            run(counting_);
-        });
+        for (unsigned i = 0; i < readers_; ++i) {
+            threads_.emplace_back([this, i] {
+                name_this_thread("slotlog-read");
+                run(counting_, i);
+            });
+        }
     }
     void stop() noexcept final {
-        if (!thread_.joinable()) return;
+        if (threads_.empty()) return;
         wake();
-        thread_.join();
+        for (auto& t : threads_) t.join();
+        threads_.clear();
     }
     const std::string& name() const noexcept final { return name_; }
     input_counts counts() const noexcept final {
@@ -41,9 +46,13 @@ public:
     }
 
 protected:
-    explicit threaded_input(std::string name) : name_(std::move(name)) {}
-    // reads until woken, then delivers what the endpoint still holds and returns
-    virtual void run(message_handler& handler) noexcept = 0;
+    explicit threaded_input(std::string name, unsigned readers = 1)
+        : name_(std::move(name)), readers_(readers ? readers : 1) {}
+    unsigned readers() const noexcept { return readers_; }
+    // reader `reader` (0 .. readers() - 1) reads until woken, then delivers
+    // what the endpoint still holds and returns
+    virtual void run(message_handler& handler, unsigned reader) noexcept = 0;
+    // wakes every reader
     virtual void wake() noexcept = 0;
 
 private:
@@ -63,8 +72,9 @@ private:
     };
 
     std::string name_;
+    unsigned readers_;
     counting_handler counting_;
-    std::thread thread_;
+    std::vector<std::thread> threads_;
 };
 
 // after a stop, what an endpoint already holds is still delivered, up to this many

@@ -81,7 +81,7 @@ private:
     // holds enough datagrams meanwhile: a writer blocks once
     // net.unix.max_dgram_qlen of them wait, 512 where systemd boots the
     // machine, the kernel's 10 elsewhere (a container, for one)
-    void run(message_handler& handler) noexcept override {
+    void run(message_handler& handler, unsigned) noexcept override {
         origin from{slot_, {}, {}};
         from.blocks_sender = true;
         const int fd = reader_.native_handle();

@@ -1,10 +1,11 @@
 // udp input: one datagram is one message. a large receive buffer absorbs
-// bursts; recvmmsg reads a batch of datagrams per wake-up
+// bursts; recvmmsg reads a batch of datagrams per wake-up, on one thread or
+// on several (the input's readers) that take turns at the same socket
 
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <memory>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,11 +47,7 @@ std::string privileged_port_hint(const input_config& cfg) {
 
 class udp_input final : public threaded_input {
 public:
-    explicit udp_input(const input_config& cfg)
-        : threaded_input(cfg.key()), delivery_(cfg),
-          batch_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
-                     ? max_udp_payload
-                     : static_cast<std::size_t>(cfg.max_message_size)) {
+    explicit udp_input(const input_config& cfg) : threaded_input(cfg.key(), cfg.readers) {
         const auto [host, port] = split_host_port(cfg.bind);
         addrinfo hints{};
         hints.ai_family = AF_UNSPEC;
@@ -74,49 +72,88 @@ public:
             ::close(fd_);
             throw std::runtime_error(what);
         }
+        for (unsigned i = 0; i < readers(); ++i) readers_.push_back(std::make_unique<reader>(cfg, fd_, wake_.fd()));
     }
 
     ~udp_input() override {
         stop();
+        readers_.clear();
         ::close(fd_);
     }
 
 private:
+    // what each reading thread has of its own
+    struct reader {
+        reader(const input_config& cfg, int fd, int wake_fd)
+            : delivery(cfg), batch(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
+                                       ? max_udp_payload
+                                       : static_cast<std::size_t>(cfg.max_message_size)),
+              epoll(::epoll_create1(EPOLL_CLOEXEC)) {
+            if (epoll < 0) throw std::runtime_error(fmt::format("epoll_create1: {}", std::strerror(errno)));
+            // several readers: a datagram wakes one of them, not all (EPOLLEXCLUSIVE)
+            epoll_event socket_event{};
+            socket_event.events = EPOLLIN | (cfg.readers > 1 ? EPOLLEXCLUSIVE : 0u);
+            socket_event.data.fd = fd;
+            epoll_event wake_event{};
+            wake_event.events = EPOLLIN;
+            wake_event.data.fd = wake_fd;
+            if (::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &socket_event) != 0 ||
+                ::epoll_ctl(epoll, EPOLL_CTL_ADD, wake_fd, &wake_event) != 0) {
+                const int e = errno;
+                ::close(epoll);
+                throw std::runtime_error(fmt::format("epoll_ctl: {}", std::strerror(e)));
+            }
+        }
+        ~reader() { ::close(epoll); }
+        reader(const reader&) = delete;
+        reader& operator=(const reader&) = delete;
+
+        datagram_delivery delivery;
+        datagram_batch batch;
+        int epoll;
+        sa_family_t last_family = AF_UNSPEC;
+        unsigned char last_addr[sizeof(in6_addr)] = {};
+        char last_text[INET6_ADDRSTRLEN] = {};
+    };
+
     static std::runtime_error error_(const char* what, const std::string& bind) {
         return std::runtime_error(fmt::format("{} {}: {}", what, bind, std::strerror(errno)));
     }
 
-    void wake() noexcept override { wake_.notify(); }
+    void wake() noexcept override { wake_.notify(); }  // the pipe stays readable: every reader sees it
 
-    void run(message_handler& handler) noexcept override {
-        pollfd fds[2] = {{fd_, POLLIN, 0}, {wake_.fd(), POLLIN, 0}};
+    void run(message_handler& handler, unsigned index) noexcept override {
+        reader& r = *readers_[index];
         for (;;) {
-            if (::poll(fds, 2, -1) < 0 && errno != EINTR) break;
-            const bool stopping = fds[1].revents != 0;
-            const int read = drain_(handler, stopping ? max_drain_after_stop : -1);
+            epoll_event events[2];
+            const int n = ::epoll_wait(r.epoll, events, 2, -1);
+            if (n < 0 && errno != EINTR) break;
+            bool stopping = false;
+            for (int i = 0; i < n; ++i) stopping = stopping || events[i].data.fd != fd_;
+            const int read = drain_(r, handler, stopping ? max_drain_after_stop : -1);
             if (stopping) break;
-            if (read < static_cast<int>(batch_.count())) std::this_thread::sleep_for(reader_pause);
+            if (read < static_cast<int>(r.batch.count())) std::this_thread::sleep_for(reader_pause);
         }
     }
 
     // every datagram queued, in batches; how many were read
-    int drain_(message_handler& handler, int limit) noexcept {
+    int drain_(reader& r, message_handler& handler, int limit) noexcept {
         int total = 0;
         while (limit < 0 || total < limit) {
-            const int n = batch_.receive(fd_);
+            const int n = r.batch.receive(fd_);
             if (n <= 0) break;
             const auto now = clock::now();
             for (int i = 0; i < n; ++i) {
-                const auto peer = peer_name_(batch_.peer(i));
-                if (batch_.too_large(i)) {
+                const auto peer = peer_name_(r, r.batch.peer(i));
+                if (r.batch.too_large(i)) {
                     // dropped whole and counted, as the mailslot does: a cut message would pass for complete
                     handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
                                                 "at most {} bytes (max_message_size)",
-                                                batch_.size(i), peer.empty() ? "?" : peer, delivery_.where(),
-                                                batch_.max_size()));
+                                                r.batch.size(i), peer.empty() ? "?" : peer, r.delivery.where(),
+                                                r.batch.max_size()));
                     continue;
                 }
-                delivery_.deliver(batch_.data(i), peer, now, handler);
+                r.delivery.deliver(r.batch.data(i), peer, now, handler);
             }
             total += n;
         }
@@ -125,7 +162,7 @@ private:
 
     // the sender's address as text. senders come in runs, so the last one is
     // kept: inet_ntop (a printf underneath) costs more than the rest of a read
-    std::string_view peer_name_(const sockaddr_storage& peer) noexcept {
+    static std::string_view peer_name_(reader& r, const sockaddr_storage& peer) noexcept {
         const void* addr = nullptr;
         std::size_t size = 0;
         if (peer.ss_family == AF_INET) {
@@ -136,23 +173,19 @@ private:
             size = sizeof(in6_addr);
         }
         if (!addr) return {};
-        if (peer.ss_family == last_family_ && std::memcmp(addr, last_addr_, size) == 0) return last_text_;
-        if (!::inet_ntop(peer.ss_family, addr, last_text_, sizeof last_text_)) {
-            last_family_ = AF_UNSPEC;
+        if (peer.ss_family == r.last_family && std::memcmp(addr, r.last_addr, size) == 0) return r.last_text;
+        if (!::inet_ntop(peer.ss_family, addr, r.last_text, sizeof r.last_text)) {
+            r.last_family = AF_UNSPEC;
             return {};
         }
-        last_family_ = peer.ss_family;
-        std::memcpy(last_addr_, addr, size);
-        return last_text_;
+        r.last_family = peer.ss_family;
+        std::memcpy(r.last_addr, addr, size);
+        return r.last_text;
     }
 
-    datagram_delivery delivery_;
-    datagram_batch batch_;
-    sa_family_t last_family_ = AF_UNSPEC;
-    unsigned char last_addr_[sizeof(in6_addr)] = {};
-    char last_text_[INET6_ADDRSTRLEN] = {};
     int fd_ = -1;
     wake_pipe wake_;
+    std::vector<std::unique_ptr<reader>> readers_;
 };
 
 } // namespace

@@ -61,7 +61,7 @@ public:
     ~mailslot_input() override { stop(); }
 
 private:
-    void run(message_handler& handler) noexcept override {
+    void run(message_handler& handler, unsigned) noexcept override {
         // remote writes arrive here too, once per transport, but nothing names
         // their sender: only stamped copies can be told (repeat_filter.h)
         origin from{slot_.name, {}, {}};

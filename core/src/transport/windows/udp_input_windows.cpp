@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -31,7 +32,7 @@ void start_winsock() {
 class udp_input final : public threaded_input {
 public:
     explicit udp_input(const input_config& cfg)
-        : threaded_input(cfg.key()), delivery_(cfg), buffer_(new char[max_udp_payload]),
+        : threaded_input(cfg.key(), cfg.readers),
           max_message_size_(cfg.max_message_size == 0 || cfg.max_message_size > max_udp_payload
                                 ? max_udp_payload
                                 : static_cast<std::size_t>(cfg.max_message_size)) {
@@ -60,7 +61,8 @@ public:
         }
         data_event_ = ::WSACreateEvent();
         ::WSAEventSelect(socket_, data_event_, FD_READ);  // also makes the socket non-blocking
-        stop_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        stop_event_.reset(::CreateEventW(nullptr, TRUE, FALSE, nullptr));  // manual reset: every reader sees it
+        for (unsigned i = 0; i < readers(); ++i) readers_.push_back(std::make_unique<reader>(cfg));
     }
 
     ~udp_input() override {
@@ -76,23 +78,33 @@ private:
 
     void wake() noexcept override { ::SetEvent(stop_event_.get()); }
 
-    void run(message_handler& handler) noexcept override {
+    // what each reading thread has of its own
+    struct reader {
+        explicit reader(const input_config& cfg) : delivery(cfg), buffer(new char[max_udp_payload]) {}
+        datagram_delivery delivery;
+        std::unique_ptr<char[]> buffer;
+    };
+
+    // several readers wait for the same event; whoever wakes reads until the
+    // socket is empty, so a reset between two datagrams loses no wake-up
+    void run(message_handler& handler, unsigned index) noexcept override {
+        reader& r = *readers_[index];
         const HANDLE events[2] = {data_event_, stop_event_.get()};
         for (;;) {
             const DWORD which = ::WaitForMultipleObjects(2, events, FALSE, INFINITE);
             ::WSAResetEvent(data_event_);
             const bool stopping = which != WAIT_OBJECT_0;
-            drain_(handler, stopping ? max_drain_after_stop : -1);
+            drain_(r, handler, stopping ? max_drain_after_stop : -1);
             if (stopping) return;
         }
     }
 
-    void drain_(message_handler& handler, int limit) noexcept {
+    void drain_(reader& r, message_handler& handler, int limit) noexcept {
         sockaddr_storage peer{};
         char peer_text[INET6_ADDRSTRLEN];
         for (int n = 0; limit < 0 || n < limit; ++n) {
             int peer_len = sizeof peer;
-            const int got = ::recvfrom(socket_, buffer_.get(), static_cast<int>(max_udp_payload), 0,
+            const int got = ::recvfrom(socket_, r.buffer.get(), static_cast<int>(max_udp_payload), 0,
                                        reinterpret_cast<sockaddr*>(&peer), &peer_len);
             if (got < 0) return;  // WSAEWOULDBLOCK: all read (a too large datagram is WSAEMSGSIZE: dropped by winsock)
             std::string_view peer_name;
@@ -104,21 +116,20 @@ private:
                 // as on posix: dropped whole and counted
                 handler.on_drop(fmt::format("a datagram of {} bytes from {} to {} was dropped: the input accepts "
                                             "at most {} bytes (max_message_size)",
-                                            got, peer_name.empty() ? "?" : peer_name, delivery_.where(),
+                                            got, peer_name.empty() ? "?" : peer_name, r.delivery.where(),
                                             max_message_size_));
                 continue;
             }
-            delivery_.deliver(std::string_view(buffer_.get(), static_cast<std::size_t>(got)), peer_name, clock::now(),
-                              handler);
+            r.delivery.deliver(std::string_view(r.buffer.get(), static_cast<std::size_t>(got)), peer_name,
+                               clock::now(), handler);
         }
     }
 
-    datagram_delivery delivery_;
-    std::unique_ptr<char[]> buffer_;
     std::size_t max_message_size_;
     SOCKET socket_ = INVALID_SOCKET;
     WSAEVENT data_event_ = WSA_INVALID_EVENT;
     win_handle stop_event_;
+    std::vector<std::unique_ptr<reader>> readers_;
 };
 
 } // namespace
