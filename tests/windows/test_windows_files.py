@@ -18,8 +18,9 @@ def message_of(line):
 def test_hostile_names_are_files_below_logs(tmp_path):
     port = free_udp_port()
     serve = start_serve(tmp_path, {
+        # two threads read the udp socket (the order of the lines does not matter here)
         "inputs": [{"type": "mailslot", "name": "slotlog-wine-files"},
-                   {"type": "udp", "bind": f"127.0.0.1:{port}"}],
+                   {"type": "udp", "bind": f"127.0.0.1:{port}", "readers": 2}],
         "outputs": [{"type": "file", "path": "all.log"},
                     {"type": "file", "path": "in\\logs\\{host}\\{app}.log", "max_open_files": 4}],
     }, "--allow-plain-stop")
