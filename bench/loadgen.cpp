@@ -26,12 +26,14 @@
 // key=value pairs (sent, failed, seconds, rate, start_ns, end_ns) on stdout.
 //
 //   loadgen --receive HOST:PORT | --receive-unix PATH  [--recv-buffer BYTES] [--batch B]
+//           [--threads T]
 //
 // The reference "null collector" (the ceiling of the zero-loss rate, the floor
 // of CPU per message): binds a udp socket with the collectors' receive buffer
 // (8 MiB, SO_RCVBUFFORCE as root), or a unix datagram socket at PATH (the
 // mailslot's transport; its queue is the kernel's, as the collectors'), reads
-// it with blocking recvmmsg batches of B (64) on one thread and only counts
+// it with blocking recvmmsg batches of B (64) on one thread (or T that take
+// turns at the socket, as a collector's several readers) and only counts
 // the distinct sequence numbers of a window, writing nothing. The driver
 // talks to it on the same socket, in order with the data (over unix from a
 // bound socket, so that there is an address to answer):
@@ -54,8 +56,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -76,6 +80,7 @@ struct options {
     std::string receive;   // --receive: the null collector's address
     std::string receive_unix;  // --receive-unix: its unix socket instead
     int recv_buffer = 8 << 20;
+    unsigned threads = 1;  // --threads: the null collector's readers
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -84,7 +89,8 @@ struct options {
                  "usage: loadgen --udp HOST:PORT | --unix PATH  -n N  -s SIZE  [--rate R msgs/s]\n"
                  "               [--start-seq K] [--sender send|sendmmsg] [--stamp] [--batch B]\n"
                  "               [--duration SECONDS] [--gso] [--hosts H]\n"
-                 "       loadgen --receive HOST:PORT | --receive-unix PATH  [--recv-buffer BYTES] [--batch B]\n");
+                 "       loadgen --receive HOST:PORT | --receive-unix PATH  [--recv-buffer BYTES] [--batch B]\n"
+                 "               [--threads T]\n");
     std::exit(2);
 }
 
@@ -127,6 +133,7 @@ options parse(int argc, char** argv) {
             else usage("--sender: send or sendmmsg");
         }
         else if (a == "--recv-buffer") o.recv_buffer = number<int>(value(), "--recv-buffer");
+        else if (a == "--threads") o.threads = std::clamp(number<unsigned>(value(), "--threads"), 1u, 16u);
         else if (a == "--duration") o.duration = number<double>(value(), "--duration");
         else if (a == "--hosts") o.hosts = number<std::uint64_t>(value(), "--hosts");
         else if (a == "-h" || a == "--help") usage(nullptr);
@@ -269,38 +276,56 @@ message make_template(const options& o) {
 // collector must do: take it off the socket and look at its sequence number
 class null_collector {
 public:
-    explicit null_collector(const options& o) : batch_(o.batch), buffers_(batch_ * slot_size), iov_(batch_),
-                                                 hdr_(batch_), peers_(batch_) {
+    explicit null_collector(const options& o) : batch_(o.batch) {
         if (!o.receive_unix.empty()) {
             bind_unix(o.receive_unix);
         } else {
             bind_udp(o);
         }
-        for (std::size_t i = 0; i < batch_; ++i) iov_[i] = {buffers_.data() + i * slot_size, slot_size};
     }
 
-    [[noreturn]] void run() {
+    // `threads` threads take turns at the socket, as a collector's several readers do
+    [[noreturn]] void run(unsigned threads) {
+        for (unsigned i = 1; i < threads; ++i) std::thread([this] { receive(); }).detach();
+        receive();
+    }
+
+private:
+    // what each thread reads into
+    struct buffers {
+        explicit buffers(std::size_t batch) : data(batch * slot_size), iov(batch), hdr(batch), peers(batch) {
+            for (std::size_t i = 0; i < batch; ++i) iov[i] = {data.data() + i * slot_size, slot_size};
+        }
+        std::vector<char> data;
+        std::vector<iovec> iov;
+        std::vector<mmsghdr> hdr;
+        std::vector<sockaddr_storage> peers;
+    };
+
+    [[noreturn]] void receive() {
+        buffers b(batch_);
         for (;;) {
             for (std::size_t i = 0; i < batch_; ++i) {
-                hdr_[i] = mmsghdr{};
-                hdr_[i].msg_hdr.msg_iov = &iov_[i];
-                hdr_[i].msg_hdr.msg_iovlen = 1;
-                hdr_[i].msg_hdr.msg_name = &peers_[i];
-                hdr_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+                b.hdr[i] = mmsghdr{};
+                b.hdr[i].msg_hdr.msg_iov = &b.iov[i];
+                b.hdr[i].msg_hdr.msg_iovlen = 1;
+                b.hdr[i].msg_hdr.msg_name = &b.peers[i];
+                b.hdr[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
             }
             // blocks for the first datagram, then takes what is queued (up to batch_)
-            const int n = ::recvmmsg(fd_, hdr_.data(), static_cast<unsigned>(batch_), MSG_WAITFORONE, nullptr);
+            const int n = ::recvmmsg(fd_, b.hdr.data(), static_cast<unsigned>(batch_), MSG_WAITFORONE, nullptr);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 std::perror("loadgen: recvmmsg");
                 std::exit(1);
             }
+            std::lock_guard lock(mutex_);  // once a batch: the counts are the threads'
             for (int i = 0; i < n; ++i) {
-                const auto& h = hdr_[static_cast<std::size_t>(i)];
+                const auto& h = b.hdr[static_cast<std::size_t>(i)];
                 const std::string_view d(static_cast<const char*>(h.msg_hdr.msg_iov->iov_base),
                                          std::min<std::size_t>(h.msg_len, slot_size));
                 if (d.starts_with("SINK ")) {
-                    command(d.substr(5), peers_[static_cast<std::size_t>(i)], h.msg_hdr.msg_namelen);
+                    command(d.substr(5), b.peers[static_cast<std::size_t>(i)], h.msg_hdr.msg_namelen);
                 } else {
                     count(d);
                 }
@@ -308,7 +333,6 @@ public:
         }
     }
 
-private:
     static constexpr std::size_t slot_size = 65536;
 
     void bind_udp(const options& o) {
@@ -387,10 +411,7 @@ private:
 
     int fd_ = -1;
     std::size_t batch_;
-    std::vector<char> buffers_;
-    std::vector<iovec> iov_;
-    std::vector<mmsghdr> hdr_;
-    std::vector<sockaddr_storage> peers_;
+    std::mutex mutex_;
     std::uint64_t lo_ = 0, hi_ = 0;
     std::vector<std::uint64_t> seen_;
     std::uint64_t distinct_ = 0, received_ = 0;
@@ -400,7 +421,7 @@ private:
 
 int main(int argc, char** argv) {
     const options o = parse(argc, argv);
-    if (!o.receive.empty() || !o.receive_unix.empty()) null_collector(o).run();
+    if (!o.receive.empty() || !o.receive_unix.empty()) null_collector(o).run(o.threads);
     const int fd = open_socket(o);
     const message tmpl = make_template(o);
     const std::size_t msize = tmpl.bytes.size();
