@@ -26,8 +26,17 @@ constexpr std::array<std::string_view, 24> facility_json{
     R"("local7")",
 };
 
-constexpr std::array<std::string_view, 12> month_names{
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+// a month's three letters as one number: every message that starts with a
+// timestamp is checked against the twelve, so the compare is one instruction
+constexpr std::uint32_t month_key(std::string_view m) noexcept {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(m[0])) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(m[1])) << 8 |
+           static_cast<unsigned char>(m[2]);
+}
+
+constexpr std::array<std::uint32_t, 12> month_keys{
+    month_key("Jan"), month_key("Feb"), month_key("Mar"), month_key("Apr"), month_key("May"), month_key("Jun"),
+    month_key("Jul"), month_key("Aug"), month_key("Sep"), month_key("Oct"), month_key("Nov"), month_key("Dec"),
 };
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -152,8 +161,7 @@ void parse_5424(entry& e, std::string_view rest) {
 // start of s, plus the space after it; 0 if there is none
 std::size_t bsd_timestamp_length(std::string_view s) noexcept {
     if (s.size() < 14) return 0;
-    const auto month = s.substr(0, 3);
-    if (std::find(month_names.begin(), month_names.end(), month) == month_names.end() || s[3] != ' ') return 0;
+    if (std::find(month_keys.begin(), month_keys.end(), month_key(s)) == month_keys.end() || s[3] != ' ') return 0;
     std::size_t i = 4;
     if (s[i] == ' ') ++i;
     int day = 0;
