@@ -177,7 +177,7 @@ void path_template::expand(std::string& out, const entry& e, clock::time_point n
 bool path_template::matches_(std::string_view name) const {
     // failed[i * row + at]: the pieces from i on cannot give the name from at
     // (remembered, so that values that could end in several places, such as
-    // {host}.{app}, cost no more than pieces times characters)
+    // {host}.{app}, cost at most pieces x characters x a value's length)
     const auto row = name.size() + 1;
     std::vector<bool> failed(pieces_.size() * row);
     const auto match_from = [&](const auto& self, std::size_t i, std::size_t at) -> bool {
