@@ -14,6 +14,7 @@
 #include <slotlog/config.h>
 #include <slotlog/detail/utf8.h>
 #include <slotlog/entry.h>
+#include <slotlog/platform.h>
 
 #include "sinks/file_output.h"
 #include "sinks/path_template.h"
@@ -193,6 +194,25 @@ TEST(path_template, could_produce_only_what_the_pattern_can_make) {
     const path_template by_level("/l/{level}.log");
     EXPECT_TRUE(by_level.could_produce("error.log"));
     EXPECT_FALSE(by_level.could_produce("errors.log"));
+}
+
+TEST(path_template, could_produce_tries_each_place_a_value_can_end) {
+    // the dot may be the host's, the app's or the one between them
+    const path_template t("/l/{host}.{app}.log");
+    EXPECT_TRUE(t.could_produce("web.01.billing.log"));
+    EXPECT_TRUE(t.could_produce("web.01.billing.v2.2.log.gz"));
+    EXPECT_FALSE(t.could_produce("web..log"));
+    EXPECT_FALSE(t.could_produce("web.log"));
+    // a value has at most max_name_value characters, and a device name's '_'
+    EXPECT_TRUE(t.could_produce(std::string(max_name_value + 1, 'h') + ".a.log"));
+    EXPECT_FALSE(t.could_produce(std::string(max_name_value + 2, 'h') + ".a.log"));
+    // a long run of value characters with no way to end costs no more than its length
+    EXPECT_FALSE(t.could_produce(std::string(5000, '.') + "log"));
+    // letters compare as the file system compares them: either case on windows only
+    const path_template by_level("/l/{level}-{date}.Log");
+    EXPECT_TRUE(by_level.could_produce("error-2026-12-01.Log"));
+    EXPECT_EQ(by_level.could_produce("ERROR-2026-12-01.log"), on_windows);
+    EXPECT_FALSE(by_level.could_produce("error-2026-12-1.Log"));
 }
 
 TEST(path_template, rotated_from_names_the_current_file_only_where_it_is_certain) {

@@ -22,7 +22,10 @@ bool read_glob(checker& c, const json& v, const std::string& at, std::vector<std
 bool read_globs(checker& c, const json& v, const std::string& at, std::vector<std::string>& out) {
     if (v.is_string()) return read_glob(c, v, at, out);
     if (!v.is_array()) {
-        c.expected(at, std::string(a_glob) + " or a list of globs such as [\"web*\", \"db?\"]", v);
+        // appended, not operator+: gcc 12 warns falsely (-Warray-bounds) on string&& + literal
+        std::string wanted(a_glob);
+        wanted += " or a list of globs such as [\"web*\", \"db?\"]";
+        c.expected(at, wanted, v);
         return false;
     }
     if (v.empty()) {

@@ -16,40 +16,45 @@ namespace slotlog {
 
 namespace {
 
-struct placeholder {
-    std::string_view name;
-    std::string_view pattern;  // what its values look like, for could_produce
-};
-
 // in the order of path_template::part, after text
-constexpr std::array<placeholder, 9> placeholders{{
-    {"host", "[A-Za-z0-9._-]{1,65}"},
-    {"app", "[A-Za-z0-9._-]{1,65}"},
-    {"slot", "[A-Za-z0-9._-]{1,65}"},
-    {"level", "(trace|debug|info|notice|warning|error|critical)"},
-    {"date", "[0-9]{4}-[0-9]{2}-[0-9]{2}"},
-    {"year", "[0-9]{4}"},
-    {"month", "[0-9]{2}"},
-    {"day", "[0-9]{2}"},
-    {"hour", "[0-9]{2}"},
-}};
+constexpr std::array<std::string_view, 9> placeholders{"host", "app", "slot", "level", "date", "year", "month", "day", "hour"};
+constexpr std::array<std::string_view, 7> level_names{"trace", "debug", "info", "notice", "warning", "error", "critical"};
+// the longest {host}, {app} or {slot} value: a device name's '_' before the longest name
+constexpr std::size_t max_value = max_name_value + 1;
 
 std::string known_list() {
     std::string s;
-    for (const auto& p : placeholders) s += fmt::format("{}{{{}}}", s.empty() ? "" : ", ", p.name);
+    for (const auto& name : placeholders) s += fmt::format("{}{{{}}}", s.empty() ? "" : ", ", name);
     return s;
 }
 
-// the text as itself in an ecmascript regex: its special characters escaped,
-// and only those (an escaped letter, digit or '_' means something else)
-std::string regex_escape(std::string_view text) {
-    constexpr std::string_view special = "^$\\.*+?()[]{}|";
-    std::string out;
-    for (const char c : text) {
-        if (special.find(c) != std::string_view::npos) out += '\\';
-        out += c;
+// a character of a {host}, {app} or {slot} value (safe_name.h)
+bool value_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+}
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// whether `name` starts with `text`; on windows letters match either case, as
+// the file system does
+bool starts_with_text(std::string_view name, std::string_view text) {
+    if (name.size() < text.size()) return false;
+    if constexpr (!on_windows) return name.starts_with(text);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (ascii_lower(name[i]) != ascii_lower(text[i])) return false;
     }
-    return out;
+    return true;
+}
+
+// whether `name` starts with the shape of a date or time: 'd' a digit, any
+// other character itself
+bool starts_with_shape(std::string_view name, std::string_view shape) {
+    if (name.size() < shape.size()) return false;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const bool ok = shape[i] == 'd' ? name[i] >= '0' && name[i] <= '9' : name[i] == shape[i];
+        if (!ok) return false;
+    }
+    return true;
 }
 
 std::string template_text(const std::filesystem::path& path) {
@@ -93,7 +98,7 @@ std::optional<std::string> path_template::problem(std::string_view path) {
         if (close == std::string_view::npos) return fmt::format("'{}' is not closed: write a placeholder such as {{host}}", path.substr(i));
         const auto name = path.substr(i + 1, close - i - 1);
         bool known = false;
-        for (const auto& p : placeholders) known = known || p.name == name;
+        for (const auto& p : placeholders) known = known || p == name;
         if (!known) return fmt::format("unknown placeholder {{{}}} (known: {})", name, known_list());
         i = close;
     }
@@ -110,13 +115,11 @@ path_template::path_template(const std::filesystem::path& path, bool local_time)
     folder_text_size_ = slash == std::string::npos ? 0 : slash + 1;
     folder_ = detail::path_from_utf8(std::string_view(text).substr(0, folder_text_size_));
 
-    std::string pattern;
     // the pieces below the folder: expand gives the path relative to it
     auto add_text = [&](std::string_view t, std::size_t at) {
         if (at + t.size() <= folder_text_size_) return;
         t.remove_prefix(at < folder_text_size_ ? folder_text_size_ - at : 0);
         pieces_.push_back({part::text, std::string(t)});
-        pattern += regex_escape(t);
     };
     std::size_t i = 0;
     while (i < text.size()) {
@@ -129,17 +132,13 @@ path_template::path_template(const std::filesystem::path& path, bool local_time)
         const auto close = text.find('}', open);
         const auto name = std::string_view(text).substr(open + 1, close - open - 1);
         for (std::size_t k = 0; k < placeholders.size(); ++k) {
-            if (placeholders[k].name != name) continue;
+            if (placeholders[k] != name) continue;
             const auto what = static_cast<part>(k + 1);
             pieces_.push_back({what, {}});
-            pattern += placeholders[k].pattern;
             time_ = time_ || what >= part::date;
         }
         i = close + 1;
     }
-    auto flags = std::regex::ECMAScript | std::regex::optimize;
-    if constexpr (on_windows) flags |= std::regex::icase;
-    produced_ = std::regex(pattern, flags);
 }
 
 const path_template::hour_texts& path_template::hour_of_(clock::time_point now) const {
@@ -175,11 +174,52 @@ void path_template::expand(std::string& out, const entry& e, clock::time_point n
     }
 }
 
+bool path_template::matches_(std::string_view name) const {
+    // failed[i * row + at]: the pieces from i on cannot give the name from at
+    // (remembered, so that values that could end in several places, such as
+    // {host}.{app}, cost at most pieces x characters x a value's length)
+    const auto row = name.size() + 1;
+    std::vector<bool> failed(pieces_.size() * row);
+    const auto match_from = [&](const auto& self, std::size_t i, std::size_t at) -> bool {
+        if (i == pieces_.size()) return at == name.size();
+        if (failed[i * row + at]) return false;
+        const auto rest = name.substr(at);
+        const auto then = [&](std::size_t length) { return self(self, i + 1, at + length); };
+        bool found = false;
+        switch (pieces_[i].what) {
+        case part::text: {
+            const auto& text = pieces_[i].text;
+            found = starts_with_text(rest, text) && then(text.size());
+            break;
+        }
+        case part::host:
+        case part::app:
+        case part::slot: {
+            std::size_t run = 0;
+            while (run < rest.size() && run < max_value && value_char(rest[run])) ++run;
+            for (std::size_t length = run; length > 0 && !found; --length) found = then(length);
+            break;
+        }
+        case part::level:
+            for (const auto level : level_names) found = found || (starts_with_text(rest, level) && then(level.size()));
+            break;
+        case part::date: found = starts_with_shape(rest, "dddd-dd-dd") && then(10); break;
+        case part::year: found = starts_with_shape(rest, "dddd") && then(4); break;
+        case part::month:
+        case part::day:
+        case part::hour: found = starts_with_shape(rest, "dd") && then(2); break;
+        }
+        if (!found) failed[i * row + at] = true;
+        return found;
+    };
+    return match_from(match_from, 0, 0);
+}
+
 std::optional<std::filesystem::path> path_template::rotated_from(const std::filesystem::path& relative) const {
     const auto name = template_text(relative);
-    if (name.ends_with(".gz") || name.ends_with(".gz.part") || std::regex_match(name, produced_)) return std::nullopt;
+    if (name.ends_with(".gz") || name.ends_with(".gz.part") || matches_(name)) return std::nullopt;
     auto original = unrotated(name);
-    if (!original || !std::regex_match(*original, produced_)) return std::nullopt;
+    if (!original || !matches_(*original)) return std::nullopt;
     return detail::path_from_utf8(*original);
 }
 
@@ -195,9 +235,9 @@ bool path_template::could_produce(const std::filesystem::path& relative) const {
             break;
         }
     }
-    if (!compressed && std::regex_match(name, produced_)) return true;
+    if (!compressed && matches_(name)) return true;
     const auto original = unrotated(name);
-    return original && std::regex_match(*original, produced_);
+    return original && matches_(*original);
 }
 
 } // namespace slotlog

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,13 +59,17 @@ private:
         std::string date, year, month, day, hour;
     };
     const hour_texts& hour_of_(clock::time_point now) const;
+    // true for a name the pieces could have given, relative to folder_ with
+    // generic separators: each text as itself, each placeholder as one of its
+    // values (a small matcher, not std::regex: the units that include this
+    // header need not compile <regex>)
+    bool matches_(std::string_view name) const;
 
     std::vector<piece> pieces_;
     std::filesystem::path folder_;
     std::size_t folder_text_size_ = 0;   // how much of the path's text is the folder
     bool placeholders_ = false, time_ = false, local_time_;
     mutable hour_texts hour_;
-    std::regex produced_;                // the pattern below folder_, generic separators
 };
 
 } // namespace slotlog

@@ -10,7 +10,8 @@ namespace {
 // a certificate for a whole site can carry hundreds of names: a few say enough
 constexpr std::size_t names_shown = 6;
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// not named quoted: std::quoted would win the call for a std::string argument
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 std::string certificate_names(const verify_failure& f) {
     std::string out;
@@ -23,7 +24,7 @@ std::string certificate_names(const verify_failure& f) {
 // whose certificate failed: the server's own, or one of the CAs above it
 std::string whose(const verify_failure& f) {
     if (f.depth == 0) return "the server's certificate";
-    return f.subject.empty() ? "a CA certificate of the server's chain" : "the CA certificate " + quoted(f.subject);
+    return f.subject.empty() ? "a CA certificate of the server's chain" : "the CA certificate " + in_quotes(f.subject);
 }
 
 std::string untrusted(const verify_failure& f, const tls_expectation& e) {
@@ -31,14 +32,14 @@ std::string untrusted(const verify_failure& f, const tls_expectation& e) {
     if (f.depth == 0) {
         std::string s = system ? "the server's certificate is not signed by a CA this system trusts"
                                : "the server's certificate is not signed by a CA in " + std::string(e.ca_file);
-        if (!f.issuer.empty()) s += ": its issuer is " + quoted(f.issuer);
+        if (!f.issuer.empty()) s += ": its issuer is " + in_quotes(f.issuer);
         if (system) s += "; tls.ca_file can name the CA";
         return s;
     }
     // the chain went up to a CA that is not trusted: name where it ended
     const bool self_signed = f.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
     const auto& top = self_signed ? f.subject : f.issuer;
-    std::string s = "the server's chain ends at " + (top.empty() ? std::string("a CA") : quoted(top));
+    std::string s = "the server's chain ends at " + (top.empty() ? std::string("a CA") : in_quotes(top));
     return s + (system ? ", which this system does not trust; tls.ca_file can name the CA"
                        : ", which is not a CA in " + std::string(e.ca_file));
 }
