@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
-#include <span>
 #include <utility>
 #include <vector>
 
@@ -23,7 +22,6 @@ public:
     T* end() noexcept { return items_.data() + size_; }
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
-    std::span<T> items() noexcept { return {items_.data(), size_}; }
 
 private:
     template <typename>
@@ -42,7 +40,8 @@ class bounded_queue {
 public:
     using batch = queue_batch<T>;
 
-    // spare items kept for reuse at most, beyond the ones of a batch this large
+    // the items a taken batch hands back for reuse, at most: what a steady
+    // stream needs, not what a burst once took
     static constexpr std::size_t max_spare = 1024;
 
     explicit bounded_queue(std::size_t capacity) : capacity_(capacity) {}
