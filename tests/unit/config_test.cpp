@@ -423,11 +423,11 @@ TEST(config, input_size_limits) {
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "recv_buffer": "2GiB"})"),
                              "inputs[0].recv_buffer", "at most 1 GiB"));
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "readers": 0})"),
-                             "inputs[0].readers", "an integer from 1 to 16"));
-    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": "logger", "readers": 17})"),
-                             "inputs[0].readers", "an integer from 1 to 16"));
+                             "inputs[0].readers", "an integer from 1 to 8"));
+    EXPECT_TRUE(only_problem(with_inputs(R"({"type": "netbios", "slot": "logger", "readers": 9})"),
+                             "inputs[0].readers", "an integer from 1 to 8"));
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "udp", "bind": "0.0.0.0:514", "readers": "two"})"),
-                             "inputs[0].readers", "an integer from 1 to 16"));
+                             "inputs[0].readers", "an integer from 1 to 8"));
     // the mailslot is read by one thread: readers is no key of it
     EXPECT_TRUE(only_problem(with_inputs(R"({"type": "mailslot", "name": "x", "readers": 2})"), "inputs[0].readers",
                              "unknown"));

@@ -61,6 +61,18 @@ TEST(gap_tracker, out_of_order_arrivals_fill_their_gap) {
     EXPECT_EQ(f.expire(1h), strings{});
 }
 
+TEST(gap_tracker, eight_readers_interleaving_their_batches_leave_no_gap) {
+    // a udp input's readers (at most 8) each take a batch of 64 and hand
+    // their messages over in turn: 1, 65, 129, ..., 2, 66, ...
+    follower f;
+    constexpr int readers = 8, batch = 64;
+    for (int i = 0; i < batch; ++i) {
+        for (int r = 0; r < readers; ++r) f.seen(1 + r * batch + i);
+    }
+    EXPECT_EQ(f.take(), strings{});
+    EXPECT_EQ(f.expire(10s), strings{});
+}
+
 TEST(gap_tracker, a_partly_filled_gap_reports_what_is_still_missing) {
     follower f;
     f.seen(1);

@@ -17,8 +17,10 @@ constexpr std::uint64_t max_message_size = 16u << 20;
 constexpr std::uint64_t max_udp_message_size = 64u << 10;
 constexpr std::uint64_t min_recv_buffer = 1u << 10;
 constexpr std::uint64_t max_recv_buffer = 1u << 30;
-// threads reading one socket: more than the cores only take turns
-constexpr std::uint64_t max_readers = 16;
+// threads reading one socket: more than the cores only take turns, and n
+// readers can open n - 1 gaps in a numbered sender's sequence at once, which
+// gap_tracker's 8 open gaps per sender must hold
+constexpr std::uint64_t max_readers = 8;
 // where windows and samba send netbios datagrams
 constexpr std::string_view default_netbios_bind = "0.0.0.0:138";
 
