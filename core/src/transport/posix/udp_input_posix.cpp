@@ -72,7 +72,13 @@ public:
             ::close(fd_);
             throw std::runtime_error(what);
         }
-        for (unsigned i = 0; i < readers(); ++i) readers_.push_back(std::make_unique<reader>(cfg, fd_, wake_.fd()));
+        try {
+            for (unsigned i = 0; i < readers(); ++i) readers_.push_back(std::make_unique<reader>(cfg, fd_, wake_.fd()));
+        } catch (...) {
+            readers_.clear();
+            ::close(fd_);
+            throw;
+        }
     }
 
     ~udp_input() override {
